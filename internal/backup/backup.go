@@ -169,7 +169,7 @@ func snapshotDB(ctx context.Context, d *db.DB, dst string) error {
 		// SQLite would cut the name at the NUL and write somewhere else.
 		return fmt.Errorf("backup into %q: the path contains a NUL byte", abs)
 	}
-	conn, err := sql.Open("sqlite", sqliteURI(d.Path, "_pragma=busy_timeout(10000)"))
+	conn, err := sql.Open("sqlite", db.SQLiteURI(d.Path, "_pragma=busy_timeout(10000)"))
 	if err != nil {
 		return fmt.Errorf("backup: open %s: %w", d.Path, err)
 	}
@@ -202,19 +202,12 @@ func schemaVersion(ctx context.Context, dbPath string) (int, error) {
 // copy) read-only. immutable=1 keeps SQLite from creating -shm or -journal
 // files next to it.
 func openReadOnly(dbPath string) (*sql.DB, error) {
-	s, err := sql.Open("sqlite", sqliteURI(dbPath, "mode=ro&immutable=1"))
+	s, err := sql.Open("sqlite", db.SQLiteURI(dbPath, "mode=ro&immutable=1"))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dbPath, err)
 	}
 	s.SetMaxOpenConns(1)
 	return s, nil
-}
-
-// sqliteURI builds a file: URI for p, escaping the characters (?, #, %) that
-// would otherwise end or change the path.
-func sqliteURI(p, query string) string {
-	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(p)
-	return "file:" + esc + "?" + query
 }
 
 // copyFilesDir copies every regular file under src into dst and returns

@@ -105,15 +105,15 @@ func openSQLite(ctx context.Context, c Config) (*DB, error) {
 	}
 	// busy_timeout comes first so that every later pragma waits instead of
 	// failing when another process (a backup, say) holds a lock.
-	dsn := "file:" + c.Path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_txlock=immediate"
+	dsn := SQLiteURI(c.Path, "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
+		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_txlock=immediate")
 	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", c.Path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", "file:"+c.Path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=query_only(ON)")
+	r, err := sql.Open("sqlite", SQLiteURI(c.Path, "_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=query_only(ON)"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", c.Path, err)
@@ -135,6 +135,13 @@ func openSQLite(ctx context.Context, c Config) (*DB, error) {
 		return nil, fmt.Errorf("open SQLite database %s: journal_mode is %q, want wal (%v)", c.Path, mode, err)
 	}
 	return d, nil
+}
+
+// SQLiteURI builds the file: URI the SQLite driver opens, escaping the
+// characters (?, #, %) that would otherwise end or change the path.
+func SQLiteURI(path, query string) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+	return "file:" + esc + "?" + query
 }
 
 // Ping checks that the store answers.

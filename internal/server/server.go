@@ -65,7 +65,9 @@ func New(c Config, parts ...Registrar) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(c.Metrics, promhttp.HandlerOpts{Registry: c.Metrics}))
 	// Anything no part claims is a 404 in the caller's kind of page.
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { c.errorPage(w, r, http.StatusNotFound, "error.not_found") })
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		c.errorPage(w, r, http.StatusNotFound, "error.not_found")
+	})
 
 	m := newMetrics(c.Metrics)
 	return c.withRequest(c.recover(m.observe(c.logRequests(mux))))

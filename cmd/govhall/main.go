@@ -1,0 +1,164 @@
+// Command govhall runs an online government service hall: the web portal,
+// the JSON API and the operators' tools, in one binary.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// command is one subcommand. run gets the arguments after the command's
+// name (and, for nested commands, after the subcommand's).
+type command struct {
+	summary string
+	usage   string // arguments after the flags, for the help line
+	run     func(ctx context.Context, args []string) error
+}
+
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"serve":   {"run the hall: web portal, JSON API, probes and metrics", "", runServe},
+		"migrate": {"apply database migrations and exit", "", runMigrate},
+		"audit":   {"verify the hash-chained audit trail (govhall audit verify)", "verify", runAudit},
+		"backup":  {"take a consistent copy of a running embedded hall", "", runBackup},
+		"restore": {"bring back a hall from a backup", "", runRestore},
+		"help":    {"list the commands, or explain one: govhall help COMMAND", "[COMMAND]", runHelp},
+	}
+}
+
+// usageError is a mistake on the command line: one line, exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+var stdout io.Writer = os.Stdout
+
+func run(ctx context.Context, args []string, out, errOut io.Writer) int {
+	stdout = out
+	if len(args) == 0 {
+		printCommands(out)
+		return 2
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" || name == "-help" {
+		name = "help"
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(errOut, "govhall: unknown command %q (see govhall help)\n", name)
+		return 2
+	}
+	err := c.run(ctx, args[1:])
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(errOut, "govhall %s: %s (see govhall %s --help)\n", name, ue.msg, name)
+		return 2
+	default:
+		fmt.Fprintf(errOut, "govhall %s: %s\n", name, oneLine(err.Error()))
+		return 1
+	}
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func printCommands(w io.Writer) {
+	fmt.Fprintln(w, "govhall — an online government service hall (数据跑腿，群众不跑腿)")
+	fmt.Fprintln(w, "\nUsage: govhall COMMAND [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nEvery command takes --help. Commands that use the store take --data DIR (GOVHALL_DATA)")
+	fmt.Fprintln(w, "and --db URL (GOVHALL_DB, a postgres:// URL selects PostgreSQL).")
+}
+
+func runHelp(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		printCommands(stdout)
+		return nil
+	}
+	if _, ok := commands[args[0]]; !ok || args[0] == "help" {
+		return usageError{fmt.Sprintf("unknown command %q", args[0])}
+	}
+	return commands[args[0]].run(ctx, []string{"--help"})
+}
+
+// newFlags makes a flag set that prints its help on stdout for --help and
+// reports mistakes as one line through usageError.
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parse parses args; --help prints the command's usage and flags.
+func parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		c := commands[strings.Fields(fs.Name())[0]]
+		fmt.Fprintf(stdout, "Usage: govhall %s [flags] %s\n\n%s\n\nFlags:\n", fs.Name(), c.usage, c.summary)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+		return err
+	}
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// storeFlags are the flags of every command that uses the store.
+type storeFlags struct {
+	data, db, auditHash, logFormat string
+}
+
+func (s *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.data, "data", envOr("GOVHALL_DATA", "govhall-data"), "data directory: SQLite database and uploaded files (env GOVHALL_DATA)")
+	fs.StringVar(&s.db, "db", os.Getenv("GOVHALL_DB"), "postgres:// URL to use PostgreSQL instead of the embedded store (env GOVHALL_DB)")
+	fs.StringVar(&s.auditHash, "audit-hash", envOr("GOVHALL_AUDIT_HASH", "sm3"), "hash of new audit entries: sm3 or sha256 (env GOVHALL_AUDIT_HASH)")
+	fs.StringVar(&s.logFormat, "log-format", envOr("GOVHALL_LOG_FORMAT", "text"), "log format: text or json (env GOVHALL_LOG_FORMAT)")
+}
+
+func (s *storeFlags) logger() (*slog.Logger, error) {
+	switch s.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil)), nil
+	}
+	return nil, usageError{fmt.Sprintf("--log-format %q: use text or json", s.logFormat)}
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

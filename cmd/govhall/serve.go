@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"github.com/govhall/govhall/internal/app"
+	"github.com/govhall/govhall/internal/audit"
+	"github.com/govhall/govhall/internal/backup"
+	"github.com/govhall/govhall/internal/db"
+)
+
+func (s *storeFlags) config() (app.Config, error) {
+	log, err := s.logger()
+	if err != nil {
+		return app.Config{}, err
+	}
+	if s.db != "" && !db.IsPostgresURL(s.db) {
+		return app.Config{}, usageError{"--db must be a postgres:// URL (leave it empty for the embedded store)"}
+	}
+	if s.auditHash != audit.SM3 && s.auditHash != audit.SHA256 {
+		return app.Config{}, usageError{fmt.Sprintf("--audit-hash %q: use sm3 or sha256", s.auditHash)}
+	}
+	return app.Config{DataDir: s.data, DB: s.db, AuditHash: s.auditHash, Log: log}, nil
+}
+
+func runServe(ctx context.Context, args []string) error {
+	fs := newFlags("serve")
+	var sf storeFlags
+	sf.register(fs)
+	addr := fs.String("addr", envOr("GOVHALL_ADDR", "127.0.0.1:8080"), "address to listen on (env GOVHALL_ADDR)")
+	noSeed := fs.Bool("no-seed", false, "do not build the demo hall on first start")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	cfg, err := sf.config()
+	if err != nil {
+		return err
+	}
+	// One server per data dir: a second one, or a restore, would corrupt it.
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	unlock, err := backup.LockDataDir(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer a.Close()
+	if !*noSeed {
+		start := time.Now()
+		did, err := a.Seed(ctx)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("seed the demo hall: %w", err)
+		}
+		if did {
+			cfg.Log.Info("demo hall seeded", "took", time.Since(start).Round(time.Millisecond))
+		}
+	}
+	printWelcome(a, ln.Addr().String())
+	err = a.Serve(ctx, ln)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	cfg.Log.Info("stopped")
+	return nil
+}
+
+func printWelcome(a *app.App, addr string) {
+	store := "SQLite " + app.DBPath(a.DataDir)
+	if a.DB.Engine == db.Postgres {
+		store = "PostgreSQL"
+	}
+	fmt.Fprintf(stdout, "govhall is serving the Bozhou hall at http://%s/\n", addr)
+	fmt.Fprintf(stdout, "  store: %s; uploaded files: %s\n", store, app.FilesDir(a.DataDir))
+	fmt.Fprintf(stdout, "  sub-halls: http://%s/hall/341602 (谯城区) … /hall/341671 (经济开发区); API: http://%s/api/v1/openapi.json\n", addr, addr)
+	fmt.Fprintln(stdout, "  demo accounts: none yet — sign-in arrives with the identity module; every page of the portal is public")
+	fmt.Fprintln(stdout, "  stop with Ctrl-C (in-flight requests finish first)")
+}
+
+func runMigrate(ctx context.Context, args []string) error {
+	fs := newFlags("migrate")
+	var sf storeFlags
+	sf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := sf.config()
+	if err != nil {
+		return err
+	}
+	// OpenStore logs each migration it applies.
+	d, err := app.OpenStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	v, err := d.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "schema is at version %d (%s)\n", v, d.Engine)
+	return nil
+}

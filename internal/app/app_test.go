@@ -1,0 +1,174 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govhall/govhall/internal/app"
+	"github.com/govhall/govhall/internal/audit"
+	"github.com/govhall/govhall/internal/db/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// startHall serves a freshly seeded hall from an empty data dir on a free
+// port and returns its base URL; it is shut down when the test ends.
+func startHall(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Open(ctx, app.Config{DataDir: t.TempDir(), Log: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		a.Close()
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// The first start seeds the demo hall; a second start on the same store
+// seeds nothing twice. Both engines.
+func TestSeedOnceOnBothEngines(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			cfg := app.Config{DataDir: t.TempDir(), Log: quietLog()}
+			if engine == "postgres" {
+				cfg.DB = dbtest.PostgresURL(t)
+			}
+			ctx := context.Background()
+			var entries []int64
+			for i, want := range []bool{true, false} {
+				a, err := app.Open(ctx, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				did, err := a.Seed(ctx)
+				if err != nil || did != want {
+					t.Fatalf("start %d: seeded=%v err=%v, want seeded=%v", i+1, did, err, want)
+				}
+				r, err := audit.Verify(ctx, a.DB, nil)
+				if err != nil || !r.OK() {
+					t.Fatalf("audit chain: %+v %v", r, err)
+				}
+				entries = append(entries, r.Entries)
+				a.Close()
+			}
+			if entries[0] == 0 || entries[0] != entries[1] {
+				t.Fatalf("audit entries after each start: %v (the seed must be traced once)", entries)
+			}
+		})
+	}
+}
+
+// Shutdown lets a request in flight finish before Serve returns.
+func TestServeDrainsInFlightRequests(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Open(ctx, app.Config{DataDir: t.TempDir(), Log: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	release := make(chan struct{})
+	inner := a.Handler
+	a.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			<-release
+			io.WriteString(w, "finished")
+			return
+		}
+		inner.ServeHTTP(w, r)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, ln) }()
+	got := make(chan string, 1)
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String() + "/slow")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(res.Body)
+		got <- string(b)
+	}()
+	waitReady(t, "http://"+ln.Addr().String())
+	time.Sleep(100 * time.Millisecond) // let /slow reach its handler
+	cancel()
+	select {
+	case err := <-served:
+		t.Fatalf("Serve returned (%v) while a request was in flight", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	if body := <-got; body != "finished" {
+		t.Fatalf("in-flight request got %q", body)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("Serve after drain: %v", err)
+	}
+}
+
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		if res, err := http.Get(base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("server never became ready")
+}
+
+func TestServedHallAnswers(t *testing.T) {
+	base := startHall(t)
+	for path, want := range map[string]string{
+		"/":                                  "亳州",
+		"/hall/341621":                       "涡阳县",
+		"/healthz":                           "ok",
+		"/readyz":                            "ready",
+		"/metrics":                           "go_sql_open_connections",
+		"/api/v1/jurisdictions/341600000000": `"name":"亳州市"`,
+	} {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %d, want 200 containing %q", path, res.StatusCode, want)
+		}
+	}
+	if _, err := app.OpenStore(context.Background(), app.Config{DataDir: t.TempDir()}, false); err == nil ||
+		errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no hall") {
+		t.Fatalf("opening an empty data dir without migrating: %v", err)
+	}
+}

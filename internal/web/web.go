@@ -1,0 +1,140 @@
+// Package web owns the server-rendered portal of the hall, "the web shell":
+// the city hall home, one sub-hall per county, district and the development
+// zone (all in one layout, so every hall looks the same and links to the
+// others), the language switch, the HTML error page, and the embedded
+// templates and static assets they use.
+//
+// Handlers stay thin: parse the request, call a service, render. Every page
+// is rendered into a buffer first, so a template error becomes a clean 500
+// page and never half a page. Every user-facing string comes from the i18n
+// catalogs under the "web." prefix; templates translate with {{t "key"}}.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/govhall/govhall/internal/actor"
+	"github.com/govhall/govhall/internal/i18n"
+	"github.com/govhall/govhall/internal/org"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pages are the page templates; each is parsed together with the layout.
+var pages = []string{"hall", "error"}
+
+// Config is what the web shell needs.
+type Config struct {
+	Org *org.Service
+	Log *slog.Logger
+}
+
+// Site serves the pages. It is safe for concurrent use.
+type Site struct {
+	org    *org.Service
+	log    *slog.Logger
+	assets *assets
+	// tmpl holds one parsed set per language and page, so {{t "key"}} needs
+	// no language argument and escaping is analysed once, at start.
+	tmpl map[string]map[string]*template.Template
+}
+
+// New parses the embedded templates once; a broken template fails here, at
+// start, rather than on a person's request.
+func New(c Config) (*Site, error) {
+	if c.Org == nil {
+		return nil, errors.New("web: Config.Org is required")
+	}
+	s := &Site{org: c.Org, log: c.Log, tmpl: map[string]map[string]*template.Template{}}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	for _, lang := range i18n.Langs {
+		s.tmpl[lang] = map[string]*template.Template{}
+		for _, p := range pages {
+			t, err := template.New(p).Funcs(s.funcs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html")
+			if err != nil {
+				return nil, fmt.Errorf("web: parse template %s: %w", p, err)
+			}
+			s.tmpl[lang][p] = t
+		}
+	}
+	return s, nil
+}
+
+// Routes lists the patterns Register adds, for the server's route table.
+func (s *Site) Routes() []string {
+	return []string{"GET /{$}", "GET /hall/{code}", "GET /lang", "GET /static/"}
+}
+
+// Register adds the pages to mux.
+func (s *Site) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /hall/{code}", s.hall)
+	mux.HandleFunc("GET /lang", s.switchLang)
+	mux.HandleFunc("GET /static/", s.static)
+}
+
+// funcs are the template functions for one language.
+func (s *Site) funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		// t translates a key; extra arguments are placeholder name/value pairs:
+		// {{t "web.hall.name" "name" .Name}}.
+		"t": func(key string, pairs ...any) (string, error) {
+			if len(pairs)%2 != 0 {
+				return "", fmt.Errorf("t %q: placeholder arguments come in name/value pairs", key)
+			}
+			args := map[string]any{}
+			for i := 0; i < len(pairs); i += 2 {
+				name, ok := pairs[i].(string)
+				if !ok {
+					return "", fmt.Errorf("t %q: placeholder name %v is not a string", key, pairs[i])
+				}
+				args[name] = pairs[i+1]
+			}
+			return i18n.T(lang, key, args), nil
+		},
+		// asset gives the versioned address of an embedded static file.
+		"asset": s.assets.url,
+	}
+}
+
+// render executes a page into a buffer and sends it only when complete; a
+// template error becomes the 500 page.
+func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	var buf bytes.Buffer
+	if err := s.tmpl[p.Lang][name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render page", "template", name, "err", err, "request_id", actor.From(r.Context()).RequestID)
+		if name != "error" {
+			s.RenderError(w, r, http.StatusInternalServerError, "error.internal")
+			return
+		}
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Language", p.Lang)
+	h.Set("Cache-Control", "no-cache")
+	h.Add("Vary", "Cookie") // the language comes from the lang cookie
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	// Nothing on a page may load from elsewhere, and pages need no script.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "+
+		"form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
