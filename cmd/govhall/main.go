@@ -103,6 +103,11 @@ func runHelp(ctx context.Context, args []string) error {
 		printCommands(stdout)
 		return nil
 	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Fprintf(stdout, "Usage: govhall help %s\n\n%s\n", commands["help"].usage, commands["help"].summary)
+		return nil
+	}
 	if _, ok := commands[args[0]]; !ok || args[0] == "help" {
 		return usageError{fmt.Sprintf("unknown command %q", args[0])}
 	}
