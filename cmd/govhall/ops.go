@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"time"
 
@@ -17,13 +18,7 @@ func runAudit(ctx context.Context, args []string) error {
 	if args[0] == "verify" {
 		args = args[1:]
 	}
-	fs := newFlags("audit verify")
-	var sf storeFlags
-	sf.register(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := sf.config()
+	cfg, err := parseStore("audit verify", args, nil)
 	if err != nil {
 		return err
 	}
@@ -47,19 +42,15 @@ func runAudit(ctx context.Context, args []string) error {
 }
 
 func runBackup(ctx context.Context, args []string) error {
-	fs := newFlags("backup")
-	var sf storeFlags
-	sf.register(fs)
-	out := fs.String("out", "", "folder to write the backup into (must not exist or be empty)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *out == "" {
-		return usageError{"--out DIR is required"}
-	}
-	cfg, err := sf.config()
+	var out string
+	cfg, err := parseStore("backup", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "out", "", "folder to write the backup into (must not exist or be empty)")
+	})
 	if err != nil {
 		return err
+	}
+	if out == "" {
+		return usageError{"--out DIR is required"}
 	}
 	if cfg.DB != "" {
 		return fmt.Errorf("backup of a PostgreSQL hall: use pg_dump for the database and copy %s (see README)", app.FilesDir(cfg.DataDir))
@@ -69,38 +60,35 @@ func runBackup(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	m, err := backup.Take(ctx, d, app.FilesDir(cfg.DataDir), *out, time.Now())
+	m, err := backup.Take(ctx, d, app.FilesDir(cfg.DataDir), out, time.Now())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup written to %s: %s\n", *out, summary(m))
+	fmt.Fprintf(stdout, "backup written to %s: %s\n", out, summary(m))
 	return nil
 }
 
 func runRestore(ctx context.Context, args []string) error {
-	fs := newFlags("restore")
-	var sf storeFlags
-	sf.register(fs)
-	from := fs.String("from", "", "backup folder written by govhall backup")
-	force := fs.Bool("force", false, "replace an existing hall (its data is moved aside, not deleted)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *from == "" {
-		return usageError{"--from DIR is required"}
-	}
-	cfg, err := sf.config()
+	var from string
+	var force bool
+	cfg, err := parseStore("restore", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&from, "from", "", "backup folder written by govhall backup")
+		fs.BoolVar(&force, "force", false, "replace an existing hall (its data is moved aside, not deleted)")
+	})
 	if err != nil {
 		return err
+	}
+	if from == "" {
+		return usageError{"--from DIR is required"}
 	}
 	if cfg.DB != "" {
 		return fmt.Errorf("restore into a PostgreSQL hall: use pg_restore (see README)")
 	}
-	m, err := backup.Restore(ctx, *from, cfg.DataDir, *force)
+	m, err := backup.Restore(ctx, from, cfg.DataDir, force)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %s into %s: %s\n", *from, cfg.DataDir, summary(m))
+	fmt.Fprintf(stdout, "restored %s into %s: %s\n", from, cfg.DataDir, summary(m))
 	return nil
 }
 

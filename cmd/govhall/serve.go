@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -13,6 +14,24 @@ import (
 	"github.com/govhall/govhall/internal/backup"
 	"github.com/govhall/govhall/internal/db"
 )
+
+// parseStore parses the flags of a command that uses the store: the shared
+// store flags plus those extra registers.
+func parseStore(name string, args []string, extra func(fs *flag.FlagSet)) (app.Config, error) {
+	fs := newFlags(name)
+	var sf storeFlags
+	sf.register(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := parse(fs, args); err != nil {
+		return app.Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return app.Config{}, usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return sf.config()
+}
 
 func (s *storeFlags) config() (app.Config, error) {
 	log, err := s.logger()
@@ -29,18 +48,12 @@ func (s *storeFlags) config() (app.Config, error) {
 }
 
 func runServe(ctx context.Context, args []string) error {
-	fs := newFlags("serve")
-	var sf storeFlags
-	sf.register(fs)
-	addr := fs.String("addr", envOr("GOVHALL_ADDR", "127.0.0.1:8080"), "address to listen on (env GOVHALL_ADDR)")
-	noSeed := fs.Bool("no-seed", false, "do not build the demo hall on first start")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	cfg, err := sf.config()
+	var addr string
+	var noSeed bool
+	cfg, err := parseStore("serve", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&addr, "addr", envOr("GOVHALL_ADDR", "127.0.0.1:8080"), "address to listen on (env GOVHALL_ADDR)")
+		fs.BoolVar(&noSeed, "no-seed", false, "do not build the demo hall on first start")
+	})
 	if err != nil {
 		return err
 	}
@@ -53,9 +66,9 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer unlock()
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	a, err := app.Open(ctx, cfg)
 	if err != nil {
@@ -63,7 +76,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if !*noSeed {
+	if !noSeed {
 		start := time.Now()
 		did, err := a.Seed(ctx)
 		if err != nil {
@@ -96,13 +109,7 @@ func printWelcome(a *app.App, addr string) {
 }
 
 func runMigrate(ctx context.Context, args []string) error {
-	fs := newFlags("migrate")
-	var sf storeFlags
-	sf.register(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := sf.config()
+	cfg, err := parseStore("migrate", args, nil)
 	if err != nil {
 		return err
 	}

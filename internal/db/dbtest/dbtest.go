@@ -42,25 +42,20 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 // SQLite returns a fresh, migrated SQLite store in the test's temp dir.
 func SQLite(t testing.TB) *db.DB {
 	t.Helper()
-	ctx := context.Background()
-	d, err := db.Open(ctx, db.Config{Path: t.TempDir() + "/govhall.db"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return open(t, db.Config{Path: t.TempDir() + "/govhall.db"})
 }
 
 // Postgres returns a fresh, migrated store in a new database of the test
 // server, dropped when the test ends.
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
-	url := PostgresURL(t)
+	return open(t, db.Config{URL: PostgresURL(t)})
+}
+
+func open(t testing.TB, c db.Config) *db.DB {
+	t.Helper()
 	ctx := context.Background()
-	d, err := db.Open(ctx, db.Config{URL: url})
+	d, err := db.Open(ctx, c)
 	if err != nil {
 		t.Fatal(err)
 	}
