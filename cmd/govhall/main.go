@@ -33,6 +33,7 @@ func init() {
 		"audit":   {"verify the hash-chained audit trail (govhall audit verify)", "verify", runAudit},
 		"backup":  {"take a consistent copy of a running embedded hall", "", runBackup},
 		"restore": {"bring back a hall from a backup", "", runRestore},
+		"ids":     {"check ID numbers and credit codes, given or one per line on stdin", "check [VALUE...]", runIDs},
 		"help":    {"list the commands, or explain one: govhall help COMMAND", "[COMMAND]", runHelp},
 	}
 }
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errInvalidValues): // already reported value by value
+		return 1
 	case errors.As(err, &ue):
 		fmt.Fprintf(errOut, "govhall %s: %s (see govhall %s --help)\n", name, ue.msg, name)
 		return 2

@@ -103,6 +103,7 @@ var statusOf = map[string]int{
 	errs.Conflict:        http.StatusConflict,
 	errs.Denied:          http.StatusForbidden,
 	errs.Unauthenticated: http.StatusUnauthorized,
+	errs.Throttled:       http.StatusTooManyRequests,
 	errs.Unavailable:     http.StatusServiceUnavailable,
 	errs.Internal:        http.StatusInternalServerError,
 }

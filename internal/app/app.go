@@ -22,6 +22,7 @@ import (
 	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/demo"
+	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/org"
 	"github.com/govhall/govhall/internal/server"
 	"github.com/govhall/govhall/internal/web"
@@ -82,11 +83,12 @@ func OpenStore(ctx context.Context, c Config, migrate bool) (*db.DB, error) {
 // App is the assembled program.
 type App struct {
 	Config
-	DB      *db.DB
-	Audit   *audit.Log
-	Org     *org.Service
-	Metrics *prometheus.Registry
-	Handler http.Handler
+	DB       *db.DB
+	Audit    *audit.Log
+	Org      *org.Service
+	Identity *identity.Service
+	Metrics  *prometheus.Registry
+	Handler  http.Handler
 }
 
 // Open opens and migrates the store and builds every service and the HTTP
@@ -111,6 +113,7 @@ func Open(ctx context.Context, c Config) (*App, error) {
 	}
 	a := &App{Config: c, DB: d, Audit: al, Metrics: prometheus.NewRegistry()}
 	a.Org = &org.Service{DB: d, Audit: al, Now: c.Now}
+	a.Identity = &identity.Service{DB: d, Audit: al, Now: c.Now}
 	if err := a.buildHandler(); err != nil {
 		d.Close()
 		return nil, err
@@ -123,14 +126,14 @@ func (a *App) buildHandler() error {
 	for name, pool := range a.DB.Pools() {
 		a.Metrics.MustRegister(collectors.NewDBStatsCollector(pool, name))
 	}
-	site, err := web.New(web.Config{Org: a.Org, Log: a.Log})
+	site, err := web.New(web.Config{Org: a.Org, Identity: a.Identity, Log: a.Log})
 	if err != nil {
 		return err
 	}
 	apiV1 := api.New(api.Config{Org: a.Org, Log: a.Log})
 	a.Handler = server.New(server.Config{
 		Log: a.Log, Ready: a.DB.Ping, Metrics: a.Metrics,
-		HTMLError: site.RenderError, APIError: apiV1.Error,
+		HTMLError: site.RenderError, APIError: apiV1.Error, Identify: site.Identify,
 	}, site, apiV1)
 	return nil
 }

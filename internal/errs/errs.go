@@ -16,6 +16,7 @@ const (
 	Conflict        = "conflict"        // the object already exists or changed meanwhile
 	Denied          = "denied"          // the caller may not do this
 	Unauthenticated = "unauthenticated" // the caller must sign in first
+	Throttled       = "throttled"       // too many attempts; the message says until when
 	Unavailable     = "unavailable"     // the store or a dependency is down
 	Internal        = "internal"        // a bug; logged with the request ID
 )
@@ -49,7 +50,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Outcome is the audit outcome of the failure.
 func (e *Error) Outcome() string {
-	if e.Code == Denied || e.Code == Unauthenticated {
+	if e.Code == Denied || e.Code == Unauthenticated || e.Code == Throttled {
 		return "denied"
 	}
 	return "failed"
@@ -77,4 +78,34 @@ func As(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// Join combines the field errors of one form (nil ones are dropped), so a
+// person sees every mistake at once; nil when there are none.
+func Join(list ...error) error { return errors.Join(list...) }
+
+// Fields lists every domain error in err's tree (errors.Join and wrapping),
+// in order: the field errors of a form.
+func Fields(err error) []*Error {
+	var out []*Error
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		if de, ok := e.(*Error); ok {
+			out = append(out, de)
+			return
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	return out
 }

@@ -1,6 +1,9 @@
-// Package ids validates and generates the identifiers of the field: unified
-// social credit codes (GB 32100) here; citizen ID numbers, e-licence
-// identifiers and case numbers join it as their issues land.
+// Package ids owns the identifiers of the field and how they are shown:
+// citizen ID numbers (GB 11643) and unified social credit codes (GB 32100)
+// are normalised, validated (an error names the check that failed and its
+// message key) and generated here; Check classifies a value of unknown kind;
+// the Mask functions hide ID numbers, phone numbers and names for display and
+// logs. E-licence identifiers and case numbers join it as their issues land.
 package ids
 
 import (
@@ -26,6 +29,12 @@ func (e *CreditCodeError) Error() string {
 		return fmt.Sprintf("credit code: %s check failed at position %d", e.Check, e.Pos)
 	}
 	return "credit code: " + e.Check + " check failed"
+}
+
+// Key is the i18n message key that tells a person what to fix, so services
+// can return errs.Field(field, e.Key(), nil).
+func (e *CreditCodeError) Key() string {
+	return "ids.error.credit_code." + strings.ReplaceAll(e.Check, " ", "_")
 }
 
 // NormalizeCreditCode trims, upper-cases and turns full-width characters

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/govhall/govhall/internal/actor"
+	"github.com/govhall/govhall/internal/identity"
 )
 
 // Registrar is a part of the program that serves routes.
@@ -38,6 +40,16 @@ type Config struct {
 	// programs. The edge picks by path (/api/ is for programs).
 	HTMLError func(w http.ResponseWriter, r *http.Request, status int, key string)
 	APIError  func(w http.ResponseWriter, r *http.Request, status int, key string)
+	// Identify finds who is asking (a session cookie, say) and returns the
+	// request with the principal and actor in its context; nil leaves
+	// every caller anonymous.
+	Identify func(w http.ResponseWriter, r *http.Request) *http.Request
+}
+
+// router is a part that can list its routes, so each is checked against
+// the policy at start.
+type router interface {
+	Routes() []string
 }
 
 // New builds the handler: the parts' routes plus /healthz, /readyz and
@@ -45,6 +57,11 @@ type Config struct {
 func New(c Config, parts ...Registrar) http.Handler {
 	mux := http.NewServeMux()
 	for _, p := range parts {
+		if rt, ok := p.(router); ok {
+			for _, route := range rt.Routes() {
+				identity.MustHaveRule(route)
+			}
+		}
 		p.Register(mux)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -69,8 +86,41 @@ func New(c Config, parts ...Registrar) http.Handler {
 		c.errorPage(w, r, http.StatusNotFound, "error.not_found")
 	})
 
+	for _, route := range []string{"GET /healthz", "GET /readyz", "GET /metrics", "/"} {
+		identity.MustHaveRule(route)
+	}
 	m := newMetrics(c.Metrics)
-	return c.withRequest(c.recover(m.observe(c.logRequests(mux))))
+	return c.withRequest(c.recover(m.observe(c.logRequests(c.guard(mux)))))
+}
+
+// guard identifies the caller and asks the policy about the route the mux
+// will pick, before any handler runs. A page that needs signing in sends
+// the person to the login page and back; everything else gets 401 or 403.
+// Every refusal is logged (failed authorisation is a security event).
+func (c Config) guard(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c.Identify != nil {
+			r = c.Identify(w, r)
+		}
+		_, route := mux.Handler(r)
+		p := identity.PrincipalFrom(r.Context())
+		ok, reason := identity.Allow(p, route)
+		if ok {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		c.Log.Warn("access refused", "route", route, "kind", p.Kind(), "account", p.Account.ID, "reason", reason,
+			"request_id", actor.From(r.Context()).RequestID)
+		api := strings.HasPrefix(r.URL.Path, "/api/")
+		switch {
+		case reason == "unauthenticated" && !api && r.Method == http.MethodGet:
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		case reason == "unauthenticated":
+			c.errorPage(w, r, http.StatusUnauthorized, "error.unauthenticated")
+		default:
+			c.errorPage(w, r, http.StatusForbidden, "error.denied")
+		}
+	})
 }
 
 func (c Config) errorPage(w http.ResponseWriter, r *http.Request, status int, key string) {

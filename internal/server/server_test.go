@@ -21,10 +21,15 @@ import (
 type part struct{}
 
 func (part) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("boom") })
+	// Routes of the real policy table (the edge refuses any other).
 	mux.HandleFunc("GET /hall/{code}", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("code") == "boom" {
+			panic("boom")
+		}
 		fmt.Fprint(w, actor.From(r.Context()).RequestID)
 	})
+	mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "me") })
+	mux.HandleFunc("GET /api/v1/me", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "{}") })
 }
 
 func edge(t *testing.T, ready error) (http.Handler, *bytes.Buffer) {
@@ -59,7 +64,7 @@ func body(r *http.Response) string { b, _ := io.ReadAll(r.Body); return string(b
 
 func TestPanicBecomes500WithRequestID(t *testing.T) {
 	h, logs := edge(t, nil)
-	res := do(h, "/boom")
+	res := do(h, "/hall/boom")
 	id := res.Header.Get("X-Request-ID")
 	if res.StatusCode != 500 || id == "" || !strings.Contains(body(res), id) {
 		t.Fatalf("panic gave %d, X-Request-ID %q", res.StatusCode, id)
@@ -115,15 +120,31 @@ func TestMetricsByRoute(t *testing.T) {
 	h, _ := edge(t, nil)
 	do(h, "/hall/341621")
 	do(h, "/hall/341622")
-	do(h, "/boom")
+	do(h, "/hall/boom")
 	m := body(do(h, "/metrics"))
 	for _, want := range []string{
 		`govhall_http_requests_total{method="GET",route="GET /hall/{code}",status="200"} 2`,
-		`govhall_http_requests_total{method="GET",route="GET /boom",status="500"} 1`,
-		`govhall_http_request_duration_seconds_bucket{method="GET",route="GET /hall/{code}",le="+Inf"} 2`,
+		`govhall_http_requests_total{method="GET",route="GET /hall/{code}",status="500"} 1`,
+		`govhall_http_request_duration_seconds_bucket{method="GET",route="GET /hall/{code}",le="+Inf"} 3`,
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %s", want)
 		}
+	}
+}
+
+// The edge asks the policy before any handler: a page that needs signing in
+// sends an anonymous person to the login page and back; the API says 401.
+func TestGuard(t *testing.T) {
+	h, logs := edge(t, nil)
+	res := do(h, "/me")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login?next=%2Fme" {
+		t.Fatalf("anonymous /me: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res := do(h, "/api/v1/me"); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("anonymous /api/v1/me: %d", res.StatusCode)
+	}
+	if !strings.Contains(logs.String(), "access refused") {
+		t.Fatal("refusals are not logged")
 	}
 }

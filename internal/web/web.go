@@ -22,6 +22,7 @@ import (
 
 	"github.com/govhall/govhall/internal/actor"
 	"github.com/govhall/govhall/internal/i18n"
+	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/org"
 )
 
@@ -33,15 +34,17 @@ var pages = []string{"hall", "error"}
 
 // Config is what the web shell needs.
 type Config struct {
-	Org *org.Service
-	Log *slog.Logger
+	Org      *org.Service
+	Identity *identity.Service
+	Log      *slog.Logger
 }
 
 // Site serves the pages. It is safe for concurrent use.
 type Site struct {
-	org    *org.Service
-	log    *slog.Logger
-	assets *assets
+	org      *org.Service
+	identity *identity.Service
+	log      *slog.Logger
+	assets   *assets
 	// tmpl holds one parsed set per language and page, so {{t "key"}} needs
 	// no language argument and escaping is analysed once, at start.
 	tmpl map[string]map[string]*template.Template
@@ -53,7 +56,7 @@ func New(c Config) (*Site, error) {
 	if c.Org == nil {
 		return nil, errors.New("web: Config.Org is required")
 	}
-	s := &Site{org: c.Org, log: c.Log, tmpl: map[string]map[string]*template.Template{}}
+	s := &Site{org: c.Org, identity: c.Identity, log: c.Log, tmpl: map[string]map[string]*template.Template{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -1,0 +1,219 @@
+package identity_test
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govhall/govhall/internal/audit"
+	"github.com/govhall/govhall/internal/db"
+	"github.com/govhall/govhall/internal/db/dbtest"
+	"github.com/govhall/govhall/internal/errs"
+	"github.com/govhall/govhall/internal/identity"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// clock is a movable test clock.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func service(t *testing.T, d *db.DB) (*identity.Service, *clock) {
+	c := &clock{t: time.Date(2015, 3, 2, 1, 0, 0, 0, time.UTC)} // 09:00 in Bozhou
+	l, err := audit.New("", c.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &identity.Service{DB: d, Audit: l, Now: c.now}, c
+}
+
+// 李想 of 赵庄村: a valid ID number with a Qiaocheng District code.
+const liXiang = "341602198807150036"
+
+func fields(err error) string {
+	var out []string
+	for _, e := range errs.Fields(err) {
+		out = append(out, e.Field+":"+e.Key)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+func count(t *testing.T, d *db.DB, table string) int {
+	var n int
+	if err := d.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestRegisterPerson(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s, _ := service(t, d)
+		ctx := context.Background()
+
+		// Every mistake is named at once, and nothing is created.
+		_, err := s.RegisterPerson(ctx, identity.PersonForm{Name: " ", IDNumber: "341602198807150037", Phone: "12345", Password: "short"})
+		want := "id_number:ids.error.id_number.check_character name:error.required password:identity.error.password_short phone:identity.error.phone"
+		if got := fields(err); got != want {
+			t.Fatalf("field errors\n got %s\nwant %s", got, want)
+		}
+		if count(t, d, "accounts") != 0 {
+			t.Fatal("a refused registration created an account")
+		}
+		for pw, key := range map[string]string{"password": "identity.error.password_common", "12345678": "identity.error.password_common",
+			"aaaaaaaaaa": "identity.error.password_common", "x" + liXiang: "identity.error.password_personal"} {
+			_, err := s.RegisterPerson(ctx, identity.PersonForm{Name: "李想", IDNumber: liXiang, Phone: "13800001234", Password: pw})
+			if got := fields(err); got != "password:"+key {
+				t.Errorf("password %q: %s, want %s", pw, got, key)
+			}
+		}
+
+		// Full-width digits from an office document are normalised.
+		a, err := s.RegisterPerson(ctx, identity.PersonForm{Name: "李想", IDNumber: "３４１６０２１９８８０７１５００３６",
+			Phone: "13800001234", Password: "zhaozhuang-2015"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Login != liXiang || a.Kind != identity.Person {
+			t.Fatalf("account %+v", a)
+		}
+		_, err = s.RegisterPerson(ctx, identity.PersonForm{Name: "李想", IDNumber: liXiang, Phone: "13800001234", Password: "another-pass-1"})
+		if e, ok := errs.As(err); !ok || e.Code != errs.Conflict || e.Field != "id_number" {
+			t.Fatalf("second registration of the same ID number: %v", err)
+		}
+	})
+}
+
+func TestRegisterEnterprise(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s, _ := service(t, d)
+		ctx := context.Background()
+		_, err := s.RegisterEnterprise(ctx, identity.EnterpriseForm{CreditCode: "91110000600037341M", Name: "必胜客", LegalRepName: "",
+			LegalRepIDNumber: "11010519491231002X", Phone: "13900001111", Password: "pizza-hut-bozhou"})
+		if got := fields(err); got != "credit_code:ids.error.credit_code.check_character legal_rep_name:error.required" {
+			t.Fatalf("field errors: %s", got)
+		}
+		a, err := s.RegisterEnterprise(ctx, identity.EnterpriseForm{CreditCode: "91110000600037341l", Name: "必胜客（亳州）餐饮有限公司",
+			LegalRepName: "张三", LegalRepIDNumber: "11010519491231002x", Phone: "13900001111", Password: "pizza-hut-bozhou"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Login != "91110000600037341L" || count(t, d, "enterprises") != 1 {
+			t.Fatalf("enterprise %+v", a)
+		}
+	})
+}
+
+func TestLoginLockoutAndSessions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s, clk := service(t, d)
+		ctx := context.Background()
+		if _, err := s.RegisterPerson(ctx, identity.PersonForm{Name: "李想", IDNumber: liXiang, Phone: "13800001234", Password: "zhaozhuang-2015"}); err != nil {
+			t.Fatal(err)
+		}
+		// An unknown login and a wrong password read the same.
+		_, _, errUnknown := s.Login(ctx, "11010519491231002X", "whatever-123", "10.0.0.1")
+		_, _, errWrong := s.Login(ctx, liXiang, "wrong-password", "10.0.0.1")
+		if errs.CodeOf(errUnknown) != errs.Unauthenticated || fields(errUnknown) != fields(errWrong) {
+			t.Fatalf("unknown %v / wrong %v", errUnknown, errWrong)
+		}
+		for i := 0; i < identity.MaxFailures-2; i++ {
+			s.Login(ctx, liXiang, "wrong-password", "10.0.0.1")
+		}
+		_, _, err := s.Login(ctx, liXiang, "wrong-password", "10.0.0.1")
+		e, ok := errs.As(err)
+		if !ok || e.Code != errs.Throttled || e.Args["until"] != "09:15" {
+			t.Fatalf("fifth failure: %v, want locked until 09:15 Beijing time", err)
+		}
+		// Even the right password waits until then.
+		if _, _, err := s.Login(ctx, liXiang, "zhaozhuang-2015", "10.0.0.2"); errs.CodeOf(err) != errs.Throttled {
+			t.Fatalf("locked account let in: %v", err)
+		}
+		clk.advance(identity.LockFor + time.Second)
+		sess, acc, err := s.Login(ctx, liXiang, "zhaozhuang-2015", "10.0.0.2")
+		if err != nil || acc.Login != liXiang || sess.Token == "" {
+			t.Fatalf("login after the lock: %v", err)
+		}
+		// The session lives while used, and ends when idle too long.
+		clk.advance(identity.IdleTimeout - time.Minute)
+		if _, a, err := s.Authenticate(ctx, sess.Token); err != nil || a.ID != acc.ID {
+			t.Fatalf("active session refused: %v", err)
+		}
+		clk.advance(identity.IdleTimeout + time.Minute)
+		if _, _, err := s.Authenticate(ctx, sess.Token); errs.CodeOf(err) != errs.Unauthenticated {
+			t.Fatalf("idle session accepted: %v", err)
+		}
+		// Logout everywhere ends every session.
+		s1, _, _ := s.Login(ctx, liXiang, "zhaozhuang-2015", "10.0.0.2")
+		s2, _, _ := s.Login(ctx, liXiang, "zhaozhuang-2015", "10.0.0.3")
+		if s1.Token == s2.Token {
+			t.Fatal("two logins shared a token")
+		}
+		if n, err := s.LogoutEverywhere(ctx, acc.ID); err != nil || n != 2 {
+			t.Fatalf("logout everywhere ended %d sessions (%v)", n, err)
+		}
+		if _, _, err := s.Authenticate(ctx, s2.Token); err == nil {
+			t.Fatal("a session survived logout everywhere")
+		}
+		if r, err := audit.Verify(ctx, d, nil); err != nil || !r.OK() {
+			t.Fatalf("audit chain %+v %v", r, err)
+		}
+	})
+}
+
+func TestSourceAddressThrottle(t *testing.T) {
+	d := dbtest.SQLite(t)
+	s, clk := service(t, d)
+	ctx := context.Background()
+	for i := 0; i < identity.MaxAddrFailures; i++ {
+		s.Login(ctx, "nobody-"+string(rune('a'+i%26)), "whatever-123", "203.0.113.9")
+	}
+	if _, _, err := s.Login(ctx, "someone", "whatever-123", "203.0.113.9"); errs.CodeOf(err) != errs.Throttled {
+		t.Fatalf("address not throttled: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "someone", "whatever-123", "203.0.113.10"); errs.CodeOf(err) != errs.Unauthenticated {
+		t.Fatalf("another address was throttled too: %v", err)
+	}
+	clk.advance(identity.AddrWindow + time.Second)
+	if _, _, err := s.Login(ctx, "someone", "whatever-123", "203.0.113.9"); errs.CodeOf(err) != errs.Unauthenticated {
+		t.Fatalf("throttle did not expire: %v", err)
+	}
+}
+
+func TestPasswordHash(t *testing.T) {
+	h, err := identity.HashPassword("zhaozhuang-2015")
+	if err != nil || !strings.HasPrefix(h, "$argon2id$v=19$") {
+		t.Fatalf("hash %q %v", h, err)
+	}
+	if !identity.VerifyPassword(h, "zhaozhuang-2015") || identity.VerifyPassword(h, "zhaozhuang-2016") {
+		t.Fatal("verify")
+	}
+	for _, bad := range []string{"", "$argon2id$", "$argon2id$v=19$m=0,t=0,p=0$$", h[:len(h)-4]} {
+		if identity.VerifyPassword(bad, "zhaozhuang-2015") {
+			t.Errorf("malformed hash %q verified", bad)
+		}
+	}
+	h2, _ := identity.HashPassword("zhaozhuang-2015")
+	if h == h2 {
+		t.Fatal("two hashes of one password are equal: no salt")
+	}
+}
+
+func TestPolicyCoversKinds(t *testing.T) {
+	for route, rule := range identity.Routes {
+		if len(rule.Kinds) == 0 {
+			t.Errorf("%s allows nobody", route)
+		}
+	}
+	if ok, _ := identity.Allow(identity.Principal{}, "GET /not-a-route"); ok {
+		t.Fatal("a route without a policy entry was allowed")
+	}
+	if ok, why := identity.Allow(identity.Principal{}, "GET /me"); ok || why != "unauthenticated" {
+		t.Fatal("anonymous /me")
+	}
+}

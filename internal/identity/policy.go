@@ -1,0 +1,136 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// Anonymous is the kind of a caller who has not signed in.
+const Anonymous = "anonymous"
+
+// Principal is who is asking, as the policy sees them.
+type Principal struct {
+	Account Account // zero for an anonymous caller
+	// CSRF and Token are the session's, for the web edge (empty for API
+	// callers and anonymous ones).
+	CSRF, Token string
+}
+
+// Kind is the principal's account kind, or Anonymous.
+func (p Principal) Kind() string {
+	if p.Account.ID == 0 {
+		return Anonymous
+	}
+	return p.Account.Kind
+}
+
+// Rule says who may call a route. Object-level checks (own or other
+// records) are made by the service that reads the records, with the
+// principal; the rule is the first gate.
+type Rule struct {
+	// Kinds that may call the route; Anonymous includes everyone.
+	Kinds []string
+	// Owner is set when the route names one account (by {id}) and only its
+	// owner (and the kinds in OwnerOr) may use it.
+	Owner   bool
+	OwnerOr []string
+}
+
+// Everyone may call a public route, signed in or not.
+var Everyone = Rule{Kinds: []string{Anonymous}}
+
+// SignedIn is any account of any kind.
+var SignedIn = Rule{Kinds: Kinds}
+
+// Only allows the given kinds.
+func Only(kinds ...string) Rule { return Rule{Kinds: kinds} }
+
+// Routes is the policy of every route of the hall, pages and API alike:
+// a route without an entry is refused at start, and a test walks every
+// route with every kind of caller.
+var Routes = map[string]Rule{
+	// Operations and the catch-all 404. (/metrics is for the operators'
+	// network; restrict it at the proxy when the hall faces the internet.)
+	"GET /healthz": Everyone,
+	"GET /readyz":  Everyone,
+	"GET /metrics": Everyone,
+	"/":            Everyone,
+
+	// The portal and the structure are public.
+	"GET /{$}":                                        Everyone,
+	"GET /hall/{code}":                                Everyone,
+	"GET /lang":                                       Everyone,
+	"GET /static/":                                    Everyone,
+	"GET /api/v1/openapi.json":                        Everyone,
+	"GET /api/v1/jurisdictions":                       Everyone,
+	"GET /api/v1/jurisdictions/{code}":                Everyone,
+	"GET /api/v1/jurisdictions/{code}/children":       Everyone,
+	"GET /api/v1/jurisdictions/{code}/departments":    Everyone,
+	"GET /api/v1/jurisdictions/{code}/service-points": Everyone,
+	"GET /api/v1/departments/{id}":                    Everyone,
+	"GET /api/v1/departments/{id}/posts":              Everyone,
+
+	// Signing in and registering.
+	"GET /login":                Everyone,
+	"POST /login":               Everyone,
+	"POST /logout":              SignedIn,
+	"POST /logout/everywhere":   SignedIn,
+	"GET /register/person":      Everyone,
+	"POST /register/person":     Everyone,
+	"GET /register/enterprise":  Everyone,
+	"POST /register/enterprise": Everyone,
+	"GET /me":                   SignedIn,
+	"GET /api/v1/me":            SignedIn,
+	// One account's record: its owner; the security administrator manages
+	// accounts and sees them masked.
+	"GET /api/v1/accounts/{id}": {Kinds: Kinds, Owner: true, OwnerOr: []string{SecurityAdmin}},
+}
+
+// Allow decides whether p may call route at all (the edge asks it before
+// any handler runs). It returns the reason for a refusal: "unauthenticated"
+// when signing in could help, "denied" otherwise.
+func Allow(p Principal, route string) (ok bool, reason string) {
+	rule, known := Routes[route]
+	if !known {
+		return false, "denied" // no policy, no access
+	}
+	kind := p.Kind()
+	if slices.Contains(rule.Kinds, Anonymous) || slices.Contains(rule.Kinds, kind) {
+		return true, ""
+	}
+	if kind == Anonymous {
+		return false, "unauthenticated"
+	}
+	return false, "denied"
+}
+
+// AllowOwner decides, for a route that names one account, whether p may
+// see that account (the handler asks it once it knows whose record it is).
+func AllowOwner(p Principal, route string, ownerID int64) bool {
+	rule := Routes[route]
+	return !rule.Owner || ownerID == p.Account.ID || slices.Contains(rule.OwnerOr, p.Kind())
+}
+
+// MustHaveRule panics when a route has no policy entry: called when routes
+// are registered, so a route cannot go live unguarded.
+func MustHaveRule(route string) Rule {
+	r, ok := Routes[route]
+	if !ok {
+		panic(fmt.Sprintf("identity: route %q has no policy entry in identity.Routes", route))
+	}
+	return r
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns a context carrying p.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the principal of ctx (anonymous when none).
+func PrincipalFrom(ctx context.Context) Principal {
+	p, _ := ctx.Value(principalKey{}).(Principal)
+	return p
+}
