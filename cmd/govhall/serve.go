@@ -13,6 +13,7 @@ import (
 	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/backup"
 	"github.com/govhall/govhall/internal/db"
+	"github.com/govhall/govhall/internal/demo"
 )
 
 // parseStore parses the flags of a command that uses the store: the shared
@@ -87,7 +88,7 @@ func runServe(ctx context.Context, args []string) error {
 			cfg.Log.Info("demo hall seeded", "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
-	printWelcome(a, ln.Addr().String())
+	printWelcome(a, ln.Addr().String(), !noSeed)
 	err = a.Serve(ctx, ln)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
@@ -96,7 +97,7 @@ func runServe(ctx context.Context, args []string) error {
 	return nil
 }
 
-func printWelcome(a *app.App, addr string) {
+func printWelcome(a *app.App, addr string, demoHall bool) {
 	store := "SQLite " + app.DBPath(a.DataDir)
 	if a.DB.Engine == db.Postgres {
 		store = "PostgreSQL"
@@ -104,7 +105,12 @@ func printWelcome(a *app.App, addr string) {
 	fmt.Fprintf(stdout, "govhall is serving the Bozhou hall at http://%s/\n", addr)
 	fmt.Fprintf(stdout, "  store: %s; uploaded files: %s\n", store, app.FilesDir(a.DataDir))
 	fmt.Fprintf(stdout, "  sub-halls: http://%s/hall/341602 (谯城区) … /hall/341671 (经济开发区); API: http://%s/api/v1/openapi.json\n", addr, addr)
-	fmt.Fprintln(stdout, "  demo accounts: none yet — sign-in arrives with the identity module; every page of the portal is public")
+	if demoHall {
+		fmt.Fprintf(stdout, "  demo accounts (password %s), sign in at http://%s/login:\n", demo.DemoPassword, addr)
+		for _, d := range demo.DemoAccounts() {
+			fmt.Fprintf(stdout, "    %-15s %-20s %s\n", d.Kind, d.Login, d.Name)
+		}
+	}
 	fmt.Fprintln(stdout, "  stop with Ctrl-C (in-flight requests finish first)")
 }
 
