@@ -66,7 +66,9 @@ var errCredentials = &errs.Error{Code: errs.Unauthenticated, Field: "password", 
 
 // Login checks a password and starts a session. Wrong passwords count
 // against the account (it locks after MaxFailures) and against the source
-// address; the answer never tells whether the login exists.
+// address; the answer never tells whether the login exists. For officials
+// the right password sends a one-time code by SMS instead and returns a
+// *ChallengeError; VerifyCode then completes the login.
 func (s *Service) Login(ctx context.Context, login, password, addr string) (Session, Account, error) {
 	now := s.now()
 	login = NormalizeLogin(login)
@@ -91,21 +93,10 @@ func (s *Service) Login(ctx context.Context, login, password, addr string) (Sess
 	if a.Status != "active" {
 		return Session{}, Account{}, &errs.Error{Code: errs.Denied, Key: "identity.error.disabled"}
 	}
-	sess := Session{Token: randomToken(), CSRF: randomToken(), AccountID: a.ID, CreatedAt: now, LastSeenAt: now,
-		ExpiresAt: now.Add(AbsoluteTimeout)}
-	ev := audit.Event{Action: "identity.login", ObjectType: "account", ObjectID: fmt.Sprint(a.ID)}
-	err = s.Audit.Change(ctx, s.DB, ev, func(tx *db.Tx, _ *audit.Event) error {
-		if _, err := tx.Exec(ctx, "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?", a.ID); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at, addr)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, tokenHash(sess.Token), a.ID, sess.CSRF, now, now, sess.ExpiresAt, addr)
-		return err
-	})
-	if err != nil {
-		return Session{}, Account{}, fmt.Errorf("login: %w", err)
+	if needsSecondFactor(a.Kind) {
+		return Session{}, a, s.startChallenge(ctx, a, addr, now)
 	}
-	return sess, a, nil
+	return s.startSession(ctx, a, addr, now, "password")
 }
 
 // failLogin counts a failure, locks the account at the limit, and records

@@ -25,10 +25,14 @@ import (
 
 // Main wraps testing.M so the package's PostgreSQL cluster, if one was
 // started, is stopped and removed after the tests: call it from TestMain.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run runs the tests, stops the cluster and returns the exit code, for a
+// TestMain that checks more after the tests.
+func Run(m *testing.M) int {
 	code := m.Run()
 	stopCluster()
-	os.Exit(code)
+	return code
 }
 
 // Each runs fn as two subtests, "sqlite" and "postgres", each on its own
