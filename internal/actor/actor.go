@@ -18,6 +18,10 @@ type Actor struct {
 	Addr string
 	// RequestID ties the action to the request log.
 	RequestID string
+	// OnBehalfOf names the resident a village agent acts for under a
+	// mandate (their masked ID number and the mandate), so the trail
+	// records both.
+	OnBehalfOf string
 }
 
 // String is the actor as written in the audit trail: "kind:id".
@@ -25,10 +29,14 @@ func (a Actor) String() string {
 	if a.Kind == "" {
 		return "anonymous"
 	}
-	if a.ID == "" {
-		return a.Kind
+	s := a.Kind
+	if a.ID != "" {
+		s += ":" + a.ID
 	}
-	return a.Kind + ":" + a.ID
+	if a.OnBehalfOf != "" {
+		s += " for " + a.OnBehalfOf
+	}
+	return s
 }
 
 // System returns the actor for work the program does itself.

@@ -292,3 +292,89 @@ func seedPost(t *testing.T, d *db.DB) {
 		}
 	}
 }
+
+// A resident authorises the village agent by SMS code or signature; the
+// agent may then act for them, within scope and time, until revoked.
+func TestMandates(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s, clk := service(t, d)
+		ctx := context.Background()
+		seedPost(t, d)
+		now := clk.now()
+		if _, err := d.Exec(ctx, `INSERT INTO service_points (id, jurisdiction_code, kind, name, created_at, updated_at)
+			VALUES (1, '341600000000', 'centre', 'x', ?, ?)`, now, now); err != nil {
+			t.Fatal(err)
+		}
+		agent, err := s.CreateAccount(ctx, identity.StaffForm{Kind: identity.Agent, Login: "zhaozhuang-agent", Name: "赵红",
+			IDNumber: "341602199003080049", Phone: "13700000002", Password: "village-agent-1", ServicePointID: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resident, err := s.RegisterPerson(ctx, identity.PersonForm{Name: "李想", IDNumber: liXiang, Phone: "13800001234", Password: "zhaozhuang-2015"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := identity.MandateRequest{ResidentIDNumber: liXiang, ResidentName: "李想", ResidentPhone: "13800001234",
+			Scope: identity.ScopeApplication, Subject: "流动人口婚育证明", ValidUntil: now.Add(30 * 24 * time.Hour), Consent: identity.ConsentSMS}
+		bad := req
+		bad.Scope, bad.ValidUntil, bad.Consent = "forever", now.Add(-time.Hour), "handshake"
+		if _, err := s.RequestMandate(ctx, agent, bad); fields(err) != "consent:identity.error.mandate_consent scope:identity.error.mandate_scope valid_until:identity.error.mandate_period" {
+			t.Fatalf("bad mandate: %s", fields(err))
+		}
+		m, err := s.RequestMandate(ctx, agent, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ActingFor(ctx, agent, liXiang, "流动人口婚育证明"); errs.CodeOf(err) != errs.Denied {
+			t.Fatalf("a pending mandate let the agent act: %v", err)
+		}
+		sms, err := notify.Latest(ctx, d, "13800001234", identity.MandateCodeSMS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConfirmMandate(ctx, agent, m.ID, sms.Params["code"], nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ActingFor(ctx, agent, liXiang, "流动人口婚育证明"); err != nil {
+			t.Fatalf("active mandate refused: %v", err)
+		}
+		if _, err := s.ActingFor(ctx, agent, liXiang, "生育服务登记"); errs.CodeOf(err) != errs.Denied {
+			t.Fatalf("a one-application mandate covered another item: %v", err)
+		}
+		// Signature consent: a PNG captured on the agent's phone.
+		req.Scope, req.Consent = identity.ScopePeriod, identity.ConsentSignature
+		m2, err := s.RequestMandate(ctx, agent, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConfirmMandate(ctx, agent, m2.ID, "", []byte("not a png")); fields(err) != "signature:identity.error.signature" {
+			t.Fatalf("bad signature: %v", err)
+		}
+		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 200)...)
+		if _, err := s.ConfirmMandate(ctx, agent, m2.ID, "", png); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ActingFor(ctx, agent, liXiang, "生育服务登记"); err != nil {
+			t.Fatalf("period mandate refused: %v", err)
+		}
+		// The resident sees both and revokes the period one.
+		p := identity.Principal{Account: resident}
+		ms, err := s.Mandates(ctx, p)
+		if err != nil || len(ms) != 2 {
+			t.Fatalf("resident's mandates: %d %v", len(ms), err)
+		}
+		if err := s.RevokeMandate(ctx, identity.Principal{Account: identity.Account{ID: 999, Kind: identity.Person, IDNumber: "11010519491231002X"}}, m2.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("someone else revoked the mandate: %v", err)
+		}
+		if err := s.RevokeMandate(ctx, p, m2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ActingFor(ctx, agent, liXiang, "生育服务登记"); errs.CodeOf(err) != errs.Denied {
+			t.Fatalf("a revoked mandate still works: %v", err)
+		}
+		clk.advance(31 * 24 * time.Hour)
+		if _, err := s.ActingFor(ctx, agent, liXiang, "流动人口婚育证明"); errs.CodeOf(err) != errs.Denied {
+			t.Fatalf("an expired mandate still works: %v", err)
+		}
+	})
+}
