@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/govhall/govhall/internal/app"
 )
 
 // command is one subcommand. run gets the arguments after the command's
@@ -155,13 +157,11 @@ func (s *storeFlags) register(fs *flag.FlagSet) {
 }
 
 func (s *storeFlags) logger() (*slog.Logger, error) {
-	switch s.logFormat {
-	case "text":
-		return slog.New(slog.NewTextHandler(os.Stderr, nil)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(os.Stderr, nil)), nil
+	log, err := app.NewLogger(os.Stderr, s.logFormat)
+	if err != nil {
+		return nil, usageError{err.Error()}
 	}
-	return nil, usageError{fmt.Sprintf("--log-format %q: use text or json", s.logFormat)}
+	return log, nil
 }
 
 func envOr(key, def string) string {

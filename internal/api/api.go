@@ -16,6 +16,7 @@ import (
 	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/errs"
 	"github.com/govhall/govhall/internal/i18n"
+	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/org"
 )
 
@@ -24,8 +25,9 @@ var openAPI []byte
 
 // Config is what the API needs.
 type Config struct {
-	Org *org.Service
-	Log *slog.Logger
+	Org      *org.Service
+	Identity *identity.Service
+	Log      *slog.Logger
 }
 
 // API serves /api/v1.
@@ -47,6 +49,8 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "GET /api/v1/jurisdictions/{code}/service-points", a.listServicePoints)
 	a.handle(mux, "GET /api/v1/departments/{id}", a.getDepartment)
 	a.handle(mux, "GET /api/v1/departments/{id}/posts", a.listPosts)
+	a.handle(mux, "GET /api/v1/me", a.me)
+	a.handle(mux, "GET /api/v1/accounts/{id}", a.getAccount)
 }
 
 // Routes lists the registered patterns ("METHOD /path"), for the test that

@@ -89,13 +89,15 @@ type App struct {
 	Identity *identity.Service
 	Metrics  *prometheus.Registry
 	Handler  http.Handler
+	// Routes lists every route the handler serves (pages, API, the edge's).
+	Routes []string
 }
 
 // Open opens and migrates the store and builds every service and the HTTP
 // handler.
 func Open(ctx context.Context, c Config) (*App, error) {
 	if c.Log == nil {
-		c.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+		c.Log, _ = NewLogger(os.Stderr, "text")
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -130,11 +132,13 @@ func (a *App) buildHandler() error {
 	if err != nil {
 		return err
 	}
-	apiV1 := api.New(api.Config{Org: a.Org, Log: a.Log})
+	apiV1 := api.New(api.Config{Org: a.Org, Identity: a.Identity, Log: a.Log})
 	a.Handler = server.New(server.Config{
 		Log: a.Log, Ready: a.DB.Ping, Metrics: a.Metrics,
 		HTMLError: site.RenderError, APIError: apiV1.Error, Identify: site.Identify,
 	}, site, apiV1)
+	// After server.New: the API lists its routes as they are registered.
+	a.Routes = append(append(append([]string{}, site.Routes()...), apiV1.Routes()...), server.Routes...)
 	return nil
 }
 

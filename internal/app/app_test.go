@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -15,10 +14,6 @@ import (
 	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/db/dbtest"
 )
-
-func TestMain(m *testing.M) { dbtest.Main(m) }
-
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // startHall serves a freshly seeded hall from an empty data dir on a free
 // port and returns its base URL; it is shut down when the test ends.

@@ -46,6 +46,10 @@ type Config struct {
 	Identify func(w http.ResponseWriter, r *http.Request) *http.Request
 }
 
+// Routes are the edge's own routes: the probes, the metrics and the
+// catch-all 404.
+var Routes = []string{"GET /healthz", "GET /readyz", "GET /metrics", "/"}
+
 // router is a part that can list its routes, so each is checked against
 // the policy at start.
 type router interface {
@@ -57,12 +61,12 @@ type router interface {
 func New(c Config, parts ...Registrar) http.Handler {
 	mux := http.NewServeMux()
 	for _, p := range parts {
-		if rt, ok := p.(router); ok {
+		p.Register(mux)
+		if rt, ok := p.(router); ok { // after Register: a part may list routes as it registers them
 			for _, route := range rt.Routes() {
 				identity.MustHaveRule(route)
 			}
 		}
-		p.Register(mux)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -86,7 +90,7 @@ func New(c Config, parts ...Registrar) http.Handler {
 		c.errorPage(w, r, http.StatusNotFound, "error.not_found")
 	})
 
-	for _, route := range []string{"GET /healthz", "GET /readyz", "GET /metrics", "/"} {
+	for _, route := range Routes {
 		identity.MustHaveRule(route)
 	}
 	m := newMetrics(c.Metrics)

@@ -148,3 +148,20 @@ func TestGuard(t *testing.T) {
 		t.Fatal("refusals are not logged")
 	}
 }
+
+type unguarded struct{}
+
+func (unguarded) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /secret", func(http.ResponseWriter, *http.Request) {})
+}
+func (unguarded) Routes() []string { return []string{"GET /secret"} }
+
+// A route without a policy entry stops the program at start.
+func TestRouteWithoutPolicyRefused(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a route without a policy entry was served")
+		}
+	}()
+	server.New(server.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: prometheus.NewRegistry()}, unguarded{})
+}

@@ -21,6 +21,7 @@ type page struct {
 	Parent  *hallLink  // a sub-hall's city hall, shown above its name
 	Nav     []hallLink // the city hall and every sub-hall
 	Switch  langSwitch
+	User    *signedIn // who is signed in, nil when anonymous; render fills it
 	Body    any
 }
 

@@ -1,8 +1,9 @@
 // Package web owns the server-rendered portal of the hall, "the web shell":
 // the city hall home, one sub-hall per county, district and the development
 // zone (all in one layout, so every hall looks the same and links to the
-// others), the language switch, the HTML error page, and the embedded
-// templates and static assets they use.
+// others), the language switch, the HTML error page, signing in,
+// registering and the account page, and the embedded templates and static
+// assets they use.
 //
 // Handlers stay thin: parse the request, call a service, render. Every page
 // is rendered into a buffer first, so a template error becomes a clean 500
@@ -30,7 +31,7 @@ import (
 var templateFS embed.FS
 
 // pages are the page templates; each is parsed together with the layout.
-var pages = []string{"hall", "error"}
+var pages = []string{"hall", "error", "login", "register_person", "register_enterprise", "me"}
 
 // Config is what the web shell needs.
 type Config struct {
@@ -67,7 +68,7 @@ func New(c Config) (*Site, error) {
 	for _, lang := range i18n.Langs {
 		s.tmpl[lang] = map[string]*template.Template{}
 		for _, p := range pages {
-			t, err := template.New(p).Funcs(s.funcs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html")
+			t, err := template.New(p).Funcs(s.funcs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/form.html", "templates/"+p+".html")
 			if err != nil {
 				return nil, fmt.Errorf("web: parse template %s: %w", p, err)
 			}
@@ -79,7 +80,10 @@ func New(c Config) (*Site, error) {
 
 // Routes lists the patterns Register adds, for the server's route table.
 func (s *Site) Routes() []string {
-	return []string{"GET /{$}", "GET /hall/{code}", "GET /lang", "GET /static/"}
+	return []string{"GET /{$}", "GET /hall/{code}", "GET /lang", "GET /static/",
+		"GET /login", "POST /login", "POST /logout", "POST /logout/everywhere",
+		"GET /register/person", "POST /register/person", "GET /register/enterprise", "POST /register/enterprise",
+		"GET /me"}
 }
 
 // Register adds the pages to mux.
@@ -88,6 +92,15 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /hall/{code}", s.hall)
 	mux.HandleFunc("GET /lang", s.switchLang)
 	mux.HandleFunc("GET /static/", s.static)
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.postOnly(s.login))
+	mux.HandleFunc("POST /logout", s.postOnly(s.logout))
+	mux.HandleFunc("POST /logout/everywhere", s.postOnly(s.logoutEverywhere))
+	mux.HandleFunc("GET /register/person", s.registerPersonPage)
+	mux.HandleFunc("POST /register/person", s.postOnly(s.registerPerson))
+	mux.HandleFunc("GET /register/enterprise", s.registerEnterprisePage)
+	mux.HandleFunc("POST /register/enterprise", s.postOnly(s.registerEnterprise))
+	mux.HandleFunc("GET /me", s.me)
 }
 
 // funcs are the template functions for one language.
@@ -117,6 +130,7 @@ func (s *Site) funcs(lang string) template.FuncMap {
 // render executes a page into a buffer and sends it only when complete; a
 // template error becomes the 500 page.
 func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	p.User = signedInAs(r)
 	var buf bytes.Buffer
 	if err := s.tmpl[p.Lang][name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("render page", "template", name, "err", err, "request_id", actor.From(r.Context()).RequestID)
@@ -132,6 +146,9 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	h.Set("Content-Language", p.Lang)
 	h.Set("Cache-Control", "no-cache")
+	if p.User != nil {
+		h.Set("Cache-Control", "no-store") // a signed-in page names its person: keep it out of shared caches
+	}
 	h.Add("Vary", "Cookie") // the language comes from the lang cookie
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")

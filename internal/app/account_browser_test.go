@@ -1,0 +1,272 @@
+package app_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/govhall/govhall/internal/actor"
+	"github.com/govhall/govhall/internal/app"
+	"github.com/govhall/govhall/internal/identity"
+	"github.com/govhall/govhall/internal/ids"
+	"github.com/govhall/govhall/internal/notify"
+)
+
+// demoPassword is the password of every demo account (internal/demo).
+const demoPassword = "govhall-demo-2014"
+
+// startAccountHall serves a freshly seeded hall, like startHall, and also
+// returns the program, so a test can read what a person would read on
+// their phone (the SMS outbox).
+func startAccountHall(t *testing.T) (*app.App, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Open(ctx, app.Config{DataDir: t.TempDir(), Log: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		a.Close()
+	})
+	return a, "http://" + ln.Addr().String()
+}
+
+// typeInto empties each field and types its value, as a person does, key
+// by key.
+func typeInto(t *testing.T, ctx context.Context, fields [][2]string) {
+	t.Helper()
+	for _, f := range fields {
+		sel := `input[name="` + f[0] + `"]`
+		eval[bool](t, ctx, `(() => { const e = document.querySelector('`+sel+`'); e.value = ""; return true })()`)
+		if err := do(ctx, chromedp.SendKeys(sel, f[1])); err != nil {
+			t.Fatalf("type into %s: %v", f[0], err)
+		}
+	}
+}
+
+// clickAndWait clicks sel and waits for the next page to load.
+func clickAndWait(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	before := eval[string](t, ctx, `String(performance.timeOrigin)`)
+	if err := do(ctx, chromedp.Click(sel)); err != nil {
+		t.Fatalf("click %s: %v", sel, err)
+	}
+	waitNewPage(t, ctx, before)
+}
+
+// waitNewPage waits until a new document has loaded (a form that answers
+// on the same address would fool a wait on the path).
+func waitNewPage(t *testing.T, ctx context.Context, before string) {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		now := eval[string](t, ctx, `document.readyState === "complete" ? String(performance.timeOrigin) : ""`)
+		if now != "" && now != before {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("no new page loaded")
+}
+
+func pageText(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, "document.body.innerText")
+}
+
+func wantText(t *testing.T, ctx context.Context, what string, wants ...string) string {
+	t.Helper()
+	text := pageText(t, ctx)
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Fatalf("%s should show %q:\n%s", what, w, text)
+		}
+	}
+	return text
+}
+
+// A person on a phone registers (first with mistakes), sees their profile,
+// signs out and signs in again with the keyboard.
+func TestBrowserPersonRegisters(t *testing.T) {
+	ctx := browser(t)
+	_, base := startAccountHall(t)
+	idn, err := ids.MakeIDNumber("341602", time.Date(1993, 6, 18, 0, 0, 0, 0, time.UTC), 17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const password = "zhaozhuang-spring-2015"
+
+	navigate(t, ctx, base+"/")
+	clickAndWait(t, ctx, `header a[href="/register/person"]`)
+	waitPath(t, ctx, "/register/person")
+	wrongCheck := idn[:17] + map[bool]string{true: "1", false: "2"}[idn[17] != '1']
+	typeInto(t, ctx, [][2]string{{"id_number", wrongCheck}, {"phone", "1390000"}, {"password", "short"}})
+	clickAndWait(t, ctx, `form[action="/register/person"] button[type="submit"]`)
+	wantText(t, ctx, "the form with mistakes", "请修改以下 4 处", "此项为必填项", "校验码", "请输入11位手机号码", "密码至少需要")
+	if focus := eval[string](t, ctx, "document.activeElement.className"); focus != "error-summary" {
+		t.Errorf("the error summary should have the focus, %q has it", focus)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('[aria-invalid="true"]').length`); n != 4 {
+		t.Errorf("%d fields marked invalid, want 4", n)
+	}
+	if v := eval[string](t, ctx, `document.querySelector('input[name="password"]').value`); v != "" {
+		t.Errorf("the password came back: %q", v)
+	}
+	shot(t, ctx, "register-person-errors-zh-CN.png")
+
+	typeInto(t, ctx, [][2]string{{"name", "周小梅"}, {"id_number", idn}, {"phone", "13955556666"}, {"password", password}})
+	clickAndWait(t, ctx, `form[action="/register/person"] button[type="submit"]`)
+	waitPath(t, ctx, "/me")
+	text := wantText(t, ctx, "the profile", "我的账号", "周小梅", "个人", ids.MaskIDNumber(idn), "139****6666")
+	if strings.Contains(text, idn) || strings.Contains(text, "13955556666") {
+		t.Fatalf("the profile shows a full number:\n%s", text)
+	}
+	shot(t, ctx, "me-person-zh-CN.png")
+
+	clickAndWait(t, ctx, `#sessions form[action="/logout"] button`)
+	waitPath(t, ctx, "/")
+	clickAndWait(t, ctx, `header a[href="/login"]`)
+	signIn(t, ctx, idn, password)
+	waitPath(t, ctx, "/me")
+	wantText(t, ctx, "the profile after signing in again", "周小梅")
+}
+
+// signIn fills the login form and submits it with the Enter key.
+func signIn(t *testing.T, ctx context.Context, login, password string) {
+	t.Helper()
+	waitPath(t, ctx, "/login")
+	typeInto(t, ctx, [][2]string{{"login", login}})
+	before := eval[string](t, ctx, `String(performance.timeOrigin)`)
+	if err := do(ctx, chromedp.SendKeys(`input[name="password"]`, password+kb.Enter)); err != nil {
+		t.Fatalf("type the password: %v", err)
+	}
+	waitNewPage(t, ctx, before)
+}
+
+// An enterprise registers with its credit code, signs out on every device
+// and signs in with the code.
+func TestBrowserEnterpriseRegisters(t *testing.T) {
+	ctx := browser(t)
+	_, base := startAccountHall(t)
+	code, err := ids.MakeCreditCode("91", "341602", "MA2N0002") // MA2N0001 is the demo enterprise
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ids.MakeIDNumber("341602", time.Date(1975, 2, 14, 0, 0, 0, 0, time.UTC), 33)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const password = "bozhou-herbs-2015"
+	navigate(t, ctx, base+"/register/person")
+	clickAndWait(t, ctx, `main a[href="/register/enterprise"]`)
+	waitPath(t, ctx, "/register/enterprise")
+	typeInto(t, ctx, [][2]string{{"credit_code", code}, {"name", "亳州市谯城药材有限公司"}, {"legal_rep_name", "刘强"},
+		{"legal_rep_id_number", rep}, {"phone", "13788889999"}, {"password", password}})
+	clickAndWait(t, ctx, `form[action="/register/enterprise"] button[type="submit"]`)
+	waitPath(t, ctx, "/me")
+	text := wantText(t, ctx, "the enterprise profile", "亳州市谯城药材有限公司", "企业", code, "137****9999")
+	if strings.Contains(text, rep) {
+		t.Fatal("the enterprise profile shows the representative's ID number")
+	}
+	shot(t, ctx, "me-enterprise-zh-CN.png")
+
+	clickAndWait(t, ctx, `form[action="/logout/everywhere"] button`)
+	signIn(t, ctx, code, password)
+	waitPath(t, ctx, "/me")
+	wantText(t, ctx, "the enterprise signed in again", "亳州市谯城药材有限公司")
+}
+
+// Demo officials sign in on the same form; officials confirm with the code
+// sent to their phone when the hall asks for one.
+func TestBrowserOfficialsSignIn(t *testing.T) {
+	ctx := browser(t)
+	a, base := startAccountHall(t)
+	for _, c := range []struct{ login, kind, kindLabel string }{
+		{"qc-wjw-accept", identity.Staff, "部门工作人员"},
+		{"zhaozhuang-agent", identity.Agent, "村（社区）代办员"},
+	} {
+		t.Run(c.login, func(t *testing.T) {
+			phone := ensureOfficial(t, a, c.login, c.kind)
+			navigate(t, ctx, base+"/login")
+			signIn(t, ctx, c.login, demoPassword)
+			if eval[bool](t, ctx, `!!document.querySelector('input[name="code"]')`) {
+				wantText(t, ctx, "the code step", "验证码", ids.MaskPhone(phone))
+				sms, err := notify.Latest(context.Background(), a.DB, phone, identity.LoginCodeSMS)
+				if err != nil {
+					t.Fatal(err)
+				}
+				before := eval[string](t, ctx, `String(performance.timeOrigin)`)
+				if err := do(ctx, chromedp.SendKeys(`input[name="code"]`, sms.Params["code"]+kb.Enter)); err != nil {
+					t.Fatal(err)
+				}
+				waitNewPage(t, ctx, before)
+				t.Logf("%s confirmed the login with the code sent to %s", c.login, ids.MaskPhone(phone))
+			}
+			waitPath(t, ctx, "/me")
+			wantText(t, ctx, c.login+"'s profile", c.kindLabel, c.login)
+			clickAndWait(t, ctx, `header form[action="/logout"] button`)
+			waitPath(t, ctx, "/")
+		})
+	}
+}
+
+// ensureOfficial returns the phone of a demo official, creating the
+// account when the seed has not (yet) made it.
+func ensureOfficial(t *testing.T, a *app.App, login, kind string) string {
+	t.Helper()
+	ctx := actor.With(context.Background(), actor.System("test"))
+	var phone string
+	err := a.DB.QueryRow(ctx, "SELECT phone FROM accounts WHERE login = ?", login).Scan(&phone)
+	if err == nil {
+		return phone
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		t.Fatal(err)
+	}
+	f := identity.StaffForm{Kind: kind, Login: login, Name: "测试" + login, Phone: "13700009999", Password: demoPassword,
+		JurisdictionCode: "341602000000"}
+	f.IDNumber, _ = ids.MakeIDNumber("341602", time.Date(1982, 4, 1, 0, 0, 0, 0, time.UTC), len(login))
+	switch kind {
+	case identity.Agent:
+		f.JurisdictionCode = "341602108201"
+		j, err := a.Org.Jurisdiction(ctx, f.JurisdictionCode)
+		pts, err2 := a.Org.ServicePoints(ctx, j)
+		if err != nil || err2 != nil || len(pts) == 0 {
+			t.Fatalf("no proxy point for %s: %v %v", login, err, err2)
+		}
+		f.ServicePointID = pts[0].ID
+	case identity.Staff:
+		deps, err := a.Org.Departments(ctx, f.JurisdictionCode)
+		if err != nil || len(deps) == 0 {
+			t.Fatalf("no department for %s: %v", login, err)
+		}
+		posts, err := a.Org.Posts(ctx, deps[0].ID)
+		if err != nil || len(posts) == 0 {
+			t.Fatalf("no post for %s: %v", login, err)
+		}
+		f.PostIDs = []int64{posts[0].ID}
+	}
+	if _, err := a.Identity.CreateAccount(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	return f.Phone
+}

@@ -1,0 +1,200 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/govhall/govhall/internal/app"
+	"github.com/govhall/govhall/internal/db/dbtest"
+	"github.com/govhall/govhall/internal/demo"
+	"github.com/govhall/govhall/internal/identity"
+	"github.com/govhall/govhall/internal/notify"
+)
+
+// who says which callers a route admits. It is written here, by hand, and
+// not derived from identity.Routes: the test checks the policy against what
+// people were promised, route by route.
+type who func(kind string, own bool) bool
+
+var (
+	anyone   who = func(string, bool) bool { return true }
+	signedIn who = func(k string, _ bool) bool { return k != identity.Anonymous }
+	// ownerOrSecurity: an account's own record, or the security administrator.
+	ownerOrSecurity who = func(k string, own bool) bool {
+		return k != identity.Anonymous && (own || k == identity.SecurityAdmin)
+	}
+)
+
+var expected = map[string]who{
+	"GET /{$}": anyone, "GET /hall/{code}": anyone, "GET /lang": anyone, "GET /static/": anyone,
+	"GET /healthz": anyone, "GET /readyz": anyone, "GET /metrics": anyone, "/": anyone,
+	"GET /api/v1/openapi.json": anyone, "GET /api/v1/jurisdictions": anyone,
+	"GET /api/v1/jurisdictions/{code}": anyone, "GET /api/v1/jurisdictions/{code}/children": anyone,
+	"GET /api/v1/jurisdictions/{code}/departments": anyone, "GET /api/v1/jurisdictions/{code}/service-points": anyone,
+	"GET /api/v1/departments/{id}": anyone, "GET /api/v1/departments/{id}/posts": anyone,
+	"GET /login": anyone, "POST /login": anyone,
+	"GET /register/person": anyone, "POST /register/person": anyone,
+	"GET /register/enterprise": anyone, "POST /register/enterprise": anyone,
+	"GET /me": signedIn, "GET /api/v1/me": signedIn, "POST /logout": signedIn, "POST /logout/everywhere": signedIn,
+	"GET /api/v1/accounts/{id}": ownerOrSecurity,
+}
+
+// caller is one signed-in (or anonymous) browser.
+type caller struct {
+	kind, login string
+	id          int64
+	token, csrf string
+}
+
+func (c *caller) signIn(t *testing.T, a *app.App) {
+	if c.kind == identity.Anonymous {
+		return
+	}
+	ctx := context.Background()
+	sess, acc, err := a.Identity.Login(ctx, c.login, demo.DemoPassword, "192.0.2.1")
+	var ch *identity.ChallengeError
+	if errors.As(err, &ch) { // officials: the code from the SMS
+		m, merr := notify.Latest(ctx, a.DB, acc.Phone, identity.LoginCodeSMS)
+		if merr != nil {
+			t.Fatal(merr)
+		}
+		sess, acc, err = a.Identity.VerifyCode(ctx, ch.Token, m.Params["code"], "192.0.2.1")
+	}
+	if err != nil {
+		t.Fatalf("sign in %s: %v", c.login, err)
+	}
+	c.id, c.token, c.csrf = acc.ID, sess.Token, sess.CSRF
+}
+
+// request builds a request for a route pattern with concrete values.
+func (c *caller) request(route string, accountID, departmentID int64) *http.Request {
+	method, path, _ := strings.Cut(route, " ")
+	if path == "" { // a pattern without a method: the catch-all "/"
+		method, path = "GET", "/no-such-page"
+	}
+	path = strings.TrimSuffix(path, "{$}")
+	if path == "/static/" {
+		path = "/static/site.css"
+	}
+	path = strings.ReplaceAll(path, "{code}", map[bool]string{true: "341602000000", false: "341602"}[strings.HasPrefix(path, "/api/")])
+	if strings.HasPrefix(path, "/api/v1/accounts/") {
+		path = strings.ReplaceAll(path, "{id}", fmt.Sprint(accountID))
+	}
+	path = strings.ReplaceAll(path, "{id}", fmt.Sprint(departmentID))
+	if path == "/lang" {
+		path = "/lang?to=en&next=/"
+	}
+	csrf := c.csrf
+	if csrf == "" {
+		csrf = strings.Repeat("a", 43)
+	}
+	var req *http.Request
+	if method == http.MethodPost {
+		req = httptest.NewRequest(method, path, strings.NewReader(url.Values{"csrf": {csrf}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	} else {
+		req = httptest.NewRequest(method, path, nil)
+	}
+	req.AddCookie(&http.Cookie{Name: "govhall_csrf", Value: csrf})
+	if c.token != "" {
+		req.AddCookie(&http.Cookie{Name: "govhall_session", Value: c.token})
+	}
+	return req
+}
+
+// refused reports whether a response is the edge's refusal.
+func refused(res *http.Response) bool {
+	switch res.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return true
+	case http.StatusSeeOther:
+		return strings.HasPrefix(res.Header.Get("Location"), "/login?next=")
+	}
+	return false
+}
+
+// Every route × every kind of caller × own and other records: the policy
+// admits exactly whom it promised, and a route without an expectation here
+// (or without a policy entry) fails the test.
+func TestPolicyMatrix(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) { policyMatrix(t, openHall(t, engine)) })
+	}
+}
+
+func policyMatrix(t *testing.T, a *app.App) {
+	routes := append([]string(nil), a.Routes...)
+	sort.Strings(routes)
+	for route := range identity.Routes {
+		if !slices.Contains(routes, route) {
+			t.Errorf("policy entry %q names no registered route", route)
+		}
+	}
+	callers := []*caller{{kind: identity.Anonymous}}
+	for _, d := range demo.DemoAccounts() {
+		if !slices.ContainsFunc(callers, func(c *caller) bool { return c.kind == d.Kind }) {
+			callers = append(callers, &caller{kind: d.Kind, login: d.Login})
+		}
+	}
+	for _, c := range callers {
+		c.signIn(t, a)
+	}
+	other := callers[1].id // the first demo person
+	for _, route := range routes {
+		want, ok := expected[route]
+		if !ok {
+			t.Errorf("route %q has no expectation in the policy matrix test", route)
+			continue
+		}
+		for _, c := range callers {
+			for _, own := range []bool{true, false} {
+				target := other
+				if own {
+					target = c.id
+				} else if c.id == other {
+					target = callers[2].id
+				}
+				if own && c.kind == identity.Anonymous {
+					continue
+				}
+				rec := httptest.NewRecorder()
+				a.Handler.ServeHTTP(rec, c.request(route, target, 1))
+				res := rec.Result()
+				if allowed := !refused(res); allowed != want(c.kind, own) {
+					t.Errorf("%s as %s (own=%v): status %d %s, want allowed=%v", route, c.kind, own, res.StatusCode,
+						res.Header.Get("Location"), want(c.kind, own))
+				}
+				if strings.HasPrefix(route, "POST /logout") && c.kind != identity.Anonymous {
+					c.signIn(t, a) // the logout ended this caller's session
+				}
+			}
+		}
+	}
+}
+
+// openHall opens a seeded hall without serving it on a port.
+func openHall(t *testing.T, engine string) *app.App {
+	t.Helper()
+	ctx := context.Background()
+	cfg := app.Config{DataDir: t.TempDir(), Log: quietLog()}
+	if engine == "postgres" {
+		cfg.DB = dbtest.PostgresURL(t)
+	}
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if _, err := a.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
