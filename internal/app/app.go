@@ -135,7 +135,15 @@ func (a *App) buildHandler() error {
 	apiV1 := api.New(api.Config{Org: a.Org, Identity: a.Identity, Log: a.Log})
 	a.Handler = server.New(server.Config{
 		Log: a.Log, Ready: a.DB.Ping, Metrics: a.Metrics,
-		HTMLError: site.RenderError, APIError: apiV1.Error, Identify: site.Identify,
+		HTMLError: site.RenderError, APIError: apiV1.Error,
+		// A bearer token identifies a department system; otherwise the
+		// session cookie identifies a person.
+		Identify: func(w http.ResponseWriter, r *http.Request) *http.Request {
+			if r2, bearer := apiV1.Identify(r); bearer {
+				return r2
+			}
+			return site.Identify(w, r)
+		},
 	}, site, apiV1)
 	// After server.New: the API lists its routes as they are registered.
 	a.Routes = append(append(append([]string{}, site.Routes()...), apiV1.Routes()...), server.Routes...)

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govhall/govhall/internal/app"
 	"github.com/govhall/govhall/internal/db/dbtest"
@@ -25,11 +26,13 @@ import (
 type who func(kind string, own bool) bool
 
 var (
-	anyone   who = func(string, bool) bool { return true }
-	signedIn who = func(k string, _ bool) bool { return k != identity.Anonymous }
+	anyone who = func(string, bool) bool { return true }
+	// signedIn: any person's account; a department system is not a person.
+	signedIn   who = func(k string, _ bool) bool { return k != identity.Anonymous && k != identity.DepartmentSystem }
+	systemOnly who = func(k string, _ bool) bool { return k == identity.DepartmentSystem }
 	// ownerOrSecurity: an account's own record, or the security administrator.
 	ownerOrSecurity who = func(k string, own bool) bool {
-		return k != identity.Anonymous && (own || k == identity.SecurityAdmin)
+		return signedIn(k, own) && (own || k == identity.SecurityAdmin)
 	}
 )
 
@@ -45,6 +48,7 @@ var expected = map[string]who{
 	"GET /register/enterprise": anyone, "POST /register/enterprise": anyone,
 	"GET /me": signedIn, "GET /api/v1/me": signedIn, "POST /logout": signedIn, "POST /logout/everywhere": signedIn,
 	"GET /api/v1/accounts/{id}": ownerOrSecurity,
+	"GET /api/v1/token":         systemOnly,
 }
 
 // caller is one signed-in (or anonymous) browser.
@@ -52,9 +56,18 @@ type caller struct {
 	kind, login string
 	id          int64
 	token, csrf string
+	bearer      string // a department system's API token
 }
 
 func (c *caller) signIn(t *testing.T, a *app.App) {
+	if c.kind == identity.DepartmentSystem {
+		secret, _, err := a.Identity.IssueToken(context.Background(), "matrix", 1, []string{"org.read"}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.bearer = secret
+		return
+	}
 	if c.kind == identity.Anonymous {
 		return
 	}
@@ -104,6 +117,9 @@ func (c *caller) request(route string, accountID, departmentID int64) *http.Requ
 		req = httptest.NewRequest(method, path, nil)
 	}
 	req.AddCookie(&http.Cookie{Name: "govhall_csrf", Value: csrf})
+	if c.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
 	if c.token != "" {
 		req.AddCookie(&http.Cookie{Name: "govhall_session", Value: c.token})
 	}
@@ -138,7 +154,7 @@ func policyMatrix(t *testing.T, a *app.App) {
 			t.Errorf("policy entry %q names no registered route", route)
 		}
 	}
-	callers := []*caller{{kind: identity.Anonymous}}
+	callers := []*caller{{kind: identity.Anonymous}, {kind: identity.DepartmentSystem}}
 	for _, d := range demo.DemoAccounts() {
 		if !slices.ContainsFunc(callers, func(c *caller) bool { return c.kind == d.Kind }) {
 			callers = append(callers, &caller{kind: d.Kind, login: d.Login})
@@ -147,7 +163,7 @@ func policyMatrix(t *testing.T, a *app.App) {
 	for _, c := range callers {
 		c.signIn(t, a)
 	}
-	other := callers[1].id // the first demo person
+	other := callers[2].id // the first demo person
 	for _, route := range routes {
 		want, ok := expected[route]
 		if !ok {
@@ -160,9 +176,9 @@ func policyMatrix(t *testing.T, a *app.App) {
 				if own {
 					target = c.id
 				} else if c.id == other {
-					target = callers[2].id
+					target = callers[3].id
 				}
-				if own && c.kind == identity.Anonymous {
+				if own && (c.kind == identity.Anonymous || c.kind == identity.DepartmentSystem) {
 					continue
 				}
 				rec := httptest.NewRecorder()
@@ -197,4 +213,36 @@ func openHall(t *testing.T, engine string) *app.App {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// A department system presents its token; a wrong or revoked one is a 401.
+func TestBearerTokens(t *testing.T) {
+	a := openHall(t, "sqlite")
+	ctx := context.Background()
+	secret, tok, err := a.Identity.IssueToken(ctx, "公安局人口系统", 1, []string{"hub.push"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(bearer string) int {
+		req := httptest.NewRequest("GET", "/api/v1/token", nil)
+		req.Header.Set("Authorization", "Bearer "+bearer)
+		rec := httptest.NewRecorder()
+		a.Handler.ServeHTTP(rec, req)
+		if rec.Code == 200 && !strings.Contains(rec.Body.String(), `"scopes":["hub.push"]`) {
+			t.Fatalf("token info: %s", rec.Body)
+		}
+		return rec.Code
+	}
+	if got := get(secret); got != 200 {
+		t.Fatalf("valid token: %d", got)
+	}
+	if got := get(identity.TokenPrefix + "forged"); got != 401 {
+		t.Fatalf("forged token: %d", got)
+	}
+	if err := a.Identity.RevokeToken(ctx, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(secret); got != 401 {
+		t.Fatalf("revoked token: %d", got)
+	}
 }

@@ -267,6 +267,16 @@ func IsUniqueViolation(err error) bool {
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }
 
+// IsForeignKeyViolation reports whether err is a foreign-key violation on
+// either engine: a reference to something that does not exist.
+func IsForeignKeyViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "FOREIGN KEY constraint failed") || strings.Contains(s, "SQLSTATE 23503")
+}
+
 // redactURL hides a password in a database URL before it is printed.
 func redactURL(s string) string {
 	u, err := url.Parse(s)

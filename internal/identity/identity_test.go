@@ -378,3 +378,64 @@ func TestMandates(t *testing.T) {
 		}
 	})
 }
+
+// A department system's token is stored hashed, carries its scopes, and
+// stops working when revoked or expired.
+func TestAPITokens(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s, clk := service(t, d)
+		ctx := context.Background()
+		seedPost(t, d)
+		if _, _, err := s.IssueToken(ctx, "", 1, []string{"hub.fly"}, 0); fields(err) != "name:error.required scopes:identity.error.scope ttl:identity.error.token_ttl" {
+			t.Fatalf("bad token request: %s", fields(err))
+		}
+		if _, _, err := s.IssueToken(ctx, "x", 99, []string{"hub.push"}, time.Hour); fields(err) != "department:org.error.department_missing" {
+			t.Fatalf("unknown department: %v", err)
+		}
+		secret, tok, err := s.IssueToken(ctx, "公安局人口系统", 1, []string{"hub.push", "hub.verify"}, 24*time.Hour)
+		if err != nil || !strings.HasPrefix(secret, identity.TokenPrefix) {
+			t.Fatalf("issue: %q %v", secret, err)
+		}
+		var stored int
+		d.QueryRow(ctx, "SELECT count(*) FROM api_tokens WHERE token_hash = ?", secret).Scan(&stored)
+		if stored != 0 {
+			t.Fatal("the secret is stored in clear")
+		}
+		got, err := s.AuthenticateToken(ctx, secret)
+		if err != nil || got.ID != tok.ID || !got.HasScope("hub.push") || got.HasScope("cases.read") {
+			t.Fatalf("authenticate: %+v %v", got, err)
+		}
+		p := identity.Principal{System: &got}
+		if ok, _ := identity.Allow(p, "GET /api/v1/token"); !ok {
+			t.Fatal("a system may read its own token")
+		}
+		if ok, _ := identity.Allow(p, "GET /me"); ok {
+			t.Fatal("a department system passed for a signed-in person")
+		}
+		// A route that needs a scope admits only tokens that carry it.
+		identity.Routes["GET /test/scoped"] = identity.Rule{Kinds: []string{identity.DepartmentSystem}, Scope: "cases.read"}
+		defer delete(identity.Routes, "GET /test/scoped")
+		if ok, why := identity.Allow(p, "GET /test/scoped"); ok || why != "denied" {
+			t.Fatal("a token without the scope passed")
+		}
+		withScope := got
+		withScope.Scopes = append(withScope.Scopes, "cases.read")
+		if ok, _ := identity.Allow(identity.Principal{System: &withScope}, "GET /test/scoped"); !ok {
+			t.Fatal("a token with the scope was refused")
+		}
+		if _, err := s.AuthenticateToken(ctx, secret+"x"); errs.CodeOf(err) != errs.Unauthenticated {
+			t.Fatalf("a wrong secret: %v", err)
+		}
+		if err := s.RevokeToken(ctx, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AuthenticateToken(ctx, secret); errs.CodeOf(err) != errs.Unauthenticated {
+			t.Fatalf("a revoked token works: %v", err)
+		}
+		secret2, _, _ := s.IssueToken(ctx, "民政局婚姻系统", 1, []string{"hub.push"}, time.Hour)
+		clk.advance(time.Hour + time.Second)
+		if _, err := s.AuthenticateToken(ctx, secret2); errs.CodeOf(err) != errs.Unauthenticated {
+			t.Fatalf("an expired token works: %v", err)
+		}
+	})
+}

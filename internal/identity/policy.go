@@ -15,10 +15,15 @@ type Principal struct {
 	// CSRF and Token are the session's, for the web edge (empty for API
 	// callers and anonymous ones).
 	CSRF, Token string
+	// System is the API token of a department system (nil for people).
+	System *APIToken
 }
 
-// Kind is the principal's account kind, or Anonymous.
+// Kind is the principal's account kind, DepartmentSystem, or Anonymous.
 func (p Principal) Kind() string {
+	if p.System != nil {
+		return DepartmentSystem
+	}
 	if p.Account.ID == 0 {
 		return Anonymous
 	}
@@ -35,6 +40,9 @@ type Rule struct {
 	// owner (and the kinds in OwnerOr) may use it.
 	Owner   bool
 	OwnerOr []string
+	// Scope is what a department system's token must carry to call the
+	// route ("" when systems may not call it or need no scope).
+	Scope string
 }
 
 // Everyone may call a public route, signed in or not.
@@ -82,6 +90,8 @@ var Routes = map[string]Rule{
 	"POST /register/enterprise": Everyone,
 	"GET /me":                   SignedIn,
 	"GET /api/v1/me":            SignedIn,
+	// A department system asks who it is: its department and scopes.
+	"GET /api/v1/token": {Kinds: []string{DepartmentSystem}},
 	// One account's record: its owner; the security administrator manages
 	// accounts and sees them masked.
 	"GET /api/v1/accounts/{id}": {Kinds: Kinds, Owner: true, OwnerOr: []string{SecurityAdmin}},
@@ -96,7 +106,13 @@ func Allow(p Principal, route string) (ok bool, reason string) {
 		return false, "denied" // no policy, no access
 	}
 	kind := p.Kind()
-	if slices.Contains(rule.Kinds, Anonymous) || slices.Contains(rule.Kinds, kind) {
+	if slices.Contains(rule.Kinds, Anonymous) {
+		return true, ""
+	}
+	if slices.Contains(rule.Kinds, kind) {
+		if kind == DepartmentSystem && rule.Scope != "" && !p.System.HasScope(rule.Scope) {
+			return false, "denied"
+		}
 		return true, ""
 	}
 	if kind == Anonymous {
