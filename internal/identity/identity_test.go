@@ -439,3 +439,45 @@ func TestAPITokens(t *testing.T) {
 		}
 	})
 }
+
+// An enterprise authorises registered persons to act for it, and withdraws
+// that authority; a person sees the enterprises they act for.
+func TestEnterpriseHandlers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s, _ := service(t, d)
+		ctx := context.Background()
+		ent, err := s.RegisterEnterprise(ctx, identity.EnterpriseForm{CreditCode: "91110000600037341L", Name: "必胜客（亳州）餐饮有限公司",
+			LegalRepName: "张三", LegalRepIDNumber: "11010519491231002X", Phone: "13900001111", Password: "pizza-hut-bozhou"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddHandler(ctx, ent, liXiang); fields(err) != "id_number:identity.error.handler_unregistered" {
+			t.Fatalf("unregistered handler: %v", err)
+		}
+		li, err := s.RegisterPerson(ctx, identity.PersonForm{Name: "李想", IDNumber: liXiang, Phone: "13800001234", Password: "zhaozhuang-2015"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddHandler(ctx, li, liXiang); errs.CodeOf(err) != errs.Denied {
+			t.Fatalf("a person added handlers: %v", err)
+		}
+		if _, err := s.AddHandler(ctx, ent, liXiang); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddHandler(ctx, ent, liXiang); errs.CodeOf(err) != errs.Conflict {
+			t.Fatalf("added twice: %v", err)
+		}
+		hs, _ := s.Handlers(ctx, ent.ID)
+		es, _ := s.EnterprisesOf(ctx, li.ID)
+		can, _ := s.CanActFor(ctx, li.ID, ent.ID)
+		if len(hs) != 1 || hs[0].ID != li.ID || len(es) != 1 || es[0].ID != ent.ID || !can {
+			t.Fatalf("handlers %v, enterprises %v, can act %v", hs, es, can)
+		}
+		if err := s.RemoveHandler(ctx, ent, li.ID); err != nil {
+			t.Fatal(err)
+		}
+		if can, _ := s.CanActFor(ctx, li.ID, ent.ID); can {
+			t.Fatal("a removed handler can still act")
+		}
+	})
+}
