@@ -23,6 +23,7 @@ import (
 	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/demo"
 	"github.com/govhall/govhall/internal/identity"
+	"github.com/govhall/govhall/internal/notify"
 	"github.com/govhall/govhall/internal/org"
 	"github.com/govhall/govhall/internal/server"
 	"github.com/govhall/govhall/internal/web"
@@ -175,6 +176,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// The outbox worker: without an SMS gateway the demo's sender writes a
+	// log line per message (masked recipient, no text).
+	workers, stopWorkers := context.WithCancel(context.Background())
+	defer stopWorkers()
+	outbox := &notify.Worker{DB: a.DB, Sender: notify.LogSender{Log: a.Log}, Log: a.Log, Now: a.Now}
+	go outbox.Run(workers, 2*time.Second)
 	select {
 	case err := <-errc:
 		return err
