@@ -51,6 +51,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "GET /api/v1/departments/{id}/posts", a.listPosts)
 	a.handle(mux, "GET /api/v1/me", a.me)
 	a.handle(mux, "GET /api/v1/accounts/{id}", a.getAccount)
+	a.handle(mux, "GET /api/v1/mandates", a.listMandates)
 	a.handle(mux, "GET /api/v1/token", a.token)
 }
 

@@ -36,6 +36,11 @@ var (
 	}
 )
 
+// kindIs admits exactly the given kinds of account.
+func kindIs(kinds ...string) who {
+	return func(k string, _ bool) bool { return slices.Contains(kinds, k) }
+}
+
 var expected = map[string]who{
 	"GET /{$}": anyone, "GET /hall/{code}": anyone, "GET /lang": anyone, "GET /static/": anyone,
 	"GET /healthz": anyone, "GET /readyz": anyone, "GET /metrics": anyone, "/": anyone,
@@ -49,6 +54,24 @@ var expected = map[string]who{
 	"GET /me": signedIn, "GET /api/v1/me": signedIn, "POST /logout": signedIn, "POST /logout/everywhere": signedIn,
 	"GET /api/v1/accounts/{id}": ownerOrSecurity,
 	"GET /api/v1/token":         systemOnly,
+
+	// The administrators' pages: one administrator kind each (separation of duties).
+	"GET /admin/accounts": kindIs(identity.SecurityAdmin), "GET /admin/accounts/new": kindIs(identity.SecurityAdmin),
+	"POST /admin/accounts":                        kindIs(identity.SecurityAdmin),
+	"POST /admin/accounts/{id}/disable":           kindIs(identity.SecurityAdmin),
+	"POST /admin/accounts/{id}/enable":            kindIs(identity.SecurityAdmin),
+	"POST /admin/accounts/{id}/logout-everywhere": kindIs(identity.SecurityAdmin),
+	"GET /admin/outbox":                           kindIs(identity.SystemAdmin),
+	"GET /admin/audit":                            kindIs(identity.AuditAdmin),
+	"POST /admin/audit/verify":                    kindIs(identity.AuditAdmin),
+
+	// Proxy mandates: the resident's pages are for persons, the village
+	// agent's for agents; the API lists either's own.
+	"GET /me/mandates": kindIs(identity.Person), "POST /me/mandates/{id}/revoke": kindIs(identity.Person),
+	"GET /agent/mandates": kindIs(identity.Agent), "GET /agent/mandates/new": kindIs(identity.Agent),
+	"POST /agent/mandates": kindIs(identity.Agent), "GET /agent/mandates/{id}/confirm": kindIs(identity.Agent),
+	"POST /agent/mandates/{id}/confirm": kindIs(identity.Agent), "POST /agent/mandates/{id}/revoke": kindIs(identity.Agent),
+	"GET /api/v1/mandates": kindIs(identity.Person, identity.Agent),
 }
 
 // caller is one signed-in (or anonymous) browser.
@@ -100,6 +123,11 @@ func (c *caller) request(route string, accountID, departmentID int64) *http.Requ
 	path = strings.ReplaceAll(path, "{code}", map[bool]string{true: "341602000000", false: "341602"}[strings.HasPrefix(path, "/api/")])
 	if strings.HasPrefix(path, "/api/v1/accounts/") {
 		path = strings.ReplaceAll(path, "{id}", fmt.Sprint(accountID))
+	}
+	// The administrators' actions on an account aim at one that does not
+	// exist: the walk tests the gate without disabling a caller half-way.
+	if strings.HasPrefix(path, "/admin/accounts/") {
+		path = strings.ReplaceAll(path, "{id}", "987654321")
 	}
 	path = strings.ReplaceAll(path, "{id}", fmt.Sprint(departmentID))
 	if path == "/lang" {

@@ -102,16 +102,16 @@ func TestChain(t *testing.T) {
 
 func TestVerifyNamesFirstBadEntry(t *testing.T) {
 	cases := []struct {
-		name   string
-		stmt   string
-		bad    int64
-		reason string
+		name  string
+		stmt  string
+		bad   int64
+		cause string
 	}{
-		{"altered content", "UPDATE audit_log SET actor = 'staff:8' WHERE seq = 4", 4, "altered"},
-		{"altered hash", "UPDATE audit_log SET hash = 'ab' WHERE seq = 3", 3, "altered"},
-		{"removed entry", "DELETE FROM audit_log WHERE seq = 5", 5, "missing"},
-		{"removed tail", "DELETE FROM audit_log WHERE seq >= 7", 7, "removed from the end"},
-		{"rewritten link", "UPDATE audit_log SET prev_hash = 'ff' WHERE seq = 6", 6, "link"},
+		{"altered content", "UPDATE audit_log SET actor = 'staff:8' WHERE seq = 4", 4, audit.CauseAltered},
+		{"altered hash", "UPDATE audit_log SET hash = 'ab' WHERE seq = 3", 3, audit.CauseAltered},
+		{"removed entry", "DELETE FROM audit_log WHERE seq = 5", 5, audit.CauseMissing},
+		{"removed tail", "DELETE FROM audit_log WHERE seq >= 7", 7, audit.CauseHead},
+		{"rewritten link", "UPDATE audit_log SET prev_hash = 'ff' WHERE seq = 6", 6, audit.CauseLink},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -119,8 +119,8 @@ func TestVerifyNamesFirstBadEntry(t *testing.T) {
 				appendN(t, d, newLog(t, audit.SM3), 8)
 				tamper(t, d, c.stmt)
 				r := verify(t, d)
-				if r.OK() || r.BadSeq != c.bad || !strings.Contains(r.Reason, c.reason) {
-					t.Fatalf("got %+v, want entry %d (%s)", r, c.bad, c.reason)
+				if r.OK() || r.BadSeq != c.bad || r.Cause() != c.cause || r.Reason == "" {
+					t.Fatalf("got %+v (cause %s), want entry %d (%s)", r, r.Cause(), c.bad, c.cause)
 				}
 			})
 		})

@@ -13,6 +13,7 @@ type Report struct {
 	// BadSeq is the first entry that does not fit (0 when the chain is whole).
 	BadSeq int64
 	Reason string
+	cause  string
 }
 
 // OK reports whether the whole chain verified.
@@ -40,16 +41,16 @@ func Verify(ctx context.Context, d *db.DB, progress func(checked int64)) (Report
 		}
 		switch {
 		case e.Seq != want:
-			return fail(r, want, fmt.Sprintf("entry %d is missing (next entry is %d)", want, e.Seq)), nil
+			return fail(r, want, CauseMissing, fmt.Sprintf("entry %d is missing (next entry is %d)", want, e.Seq)), nil
 		case e.PrevHash != prev:
-			return fail(r, e.Seq, "its previous-hash link does not match the hash of the entry before it"), nil
+			return fail(r, e.Seq, CauseLink, "its previous-hash link does not match the hash of the entry before it"), nil
 		}
 		sum, err := Sum(e)
 		if err != nil {
-			return fail(r, e.Seq, err.Error()), nil
+			return fail(r, e.Seq, CauseAlgorithm, err.Error()), nil
 		}
 		if sum != e.Hash {
-			return fail(r, e.Seq, "its content does not match its hash (the entry was altered)"), nil
+			return fail(r, e.Seq, CauseAltered, "its content does not match its hash (the entry was altered)"), nil
 		}
 		prev, want = e.Hash, want+1
 		r.Entries++
@@ -66,12 +67,12 @@ func Verify(ctx context.Context, d *db.DB, progress func(checked int64)) (Report
 		return r, fmt.Errorf("verify audit chain: read head: %w", err)
 	}
 	if headSeq != want-1 || headHash != prev {
-		return fail(r, want, fmt.Sprintf("the chain head records %d entries but the log ends at %d (entries were removed from the end)", headSeq, want-1)), nil
+		return fail(r, want, CauseHead, fmt.Sprintf("the chain head records %d entries but the log ends at %d (entries were removed from the end)", headSeq, want-1)), nil
 	}
 	return r, nil
 }
 
-func fail(r Report, seq int64, reason string) Report {
-	r.BadSeq, r.Reason = seq, reason
+func fail(r Report, seq int64, cause, reason string) Report {
+	r.BadSeq, r.cause, r.Reason = seq, cause, reason
 	return r
 }

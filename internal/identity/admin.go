@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/govhall/govhall/internal/actor"
 	"github.com/govhall/govhall/internal/audit"
@@ -87,7 +88,13 @@ func (s *Service) CreateManaged(ctx context.Context, f StaffForm) (Account, erro
 	if !slices.Contains(ManagedKinds, f.Kind) {
 		f.Kind = ""
 	}
-	return s.CreateAccount(ctx, f)
+	a, err := s.CreateAccount(ctx, f)
+	// CreateAccount's "already registered" speaks to a person signing up;
+	// here the administrator chose a login name someone else has.
+	if e, ok := errs.As(err); ok && e.Code == errs.Conflict && e.Field == "login" {
+		e.Key = "identity.error.login_taken"
+	}
+	return a, err
 }
 
 // SetStatus disables or re-enables an account. Disabling ends its sessions
@@ -100,11 +107,13 @@ func (s *Service) SetStatus(ctx context.Context, id int64, status string) error 
 	if status != StatusActive && status != StatusDisabled {
 		return errs.Field("status", "error.invalid", nil)
 	}
-	if a := actor.From(ctx); a.Kind != "system" && a.ID == strconv.FormatInt(id, 10) {
-		return s.refuse(ctx, id, status, &errs.Error{Code: errs.Denied, Key: "identity.error.status_self"})
+	verb := map[string]string{StatusActive: "enable", StatusDisabled: "disable"}[status]
+	ev := audit.Event{Action: "identity.account." + verb, ObjectType: "account", ObjectID: strconv.FormatInt(id, 10)}
+	if a := actor.From(ctx); slices.Contains(Kinds, a.Kind) && a.ID == ev.ObjectID {
+		self := &errs.Error{Code: errs.Denied, Key: "identity.error.status_self"}
+		// Recorded as denied: a refused administrative action is a security event.
+		return s.Audit.Change(ctx, s.DB, ev, func(*db.Tx, *audit.Event) error { return self })
 	}
-	action := map[string]string{StatusActive: "identity.account.enable", StatusDisabled: "identity.account.disable"}[status]
-	ev := audit.Event{Action: action, ObjectType: "account", ObjectID: strconv.FormatInt(id, 10)}
 	err := s.Audit.Change(ctx, s.DB, ev, func(tx *db.Tx, ev *audit.Event) error {
 		var kind string
 		err := tx.QueryRow(ctx, "SELECT kind FROM accounts WHERE id = ?", id).Scan(&kind)
@@ -120,11 +129,13 @@ func (s *Service) SetStatus(ctx context.Context, id int64, status string) error 
 			status, s.now(), id); err != nil {
 			return err
 		}
+		detail := map[string]string{"kind": kind}
+		ev.Detail = detail
 		if status == StatusActive {
 			return nil
 		}
 		n, err := endSessions(ctx, tx, id, s.now())
-		ev.Detail = map[string]string{"kind": kind, "sessions_ended": strconv.FormatInt(n, 10)}
+		detail["sessions_ended"] = strconv.FormatInt(n, 10)
 		return err
 	})
 	if err != nil {
@@ -135,7 +146,7 @@ func (s *Service) SetStatus(ctx context.Context, id int64, status string) error 
 
 // endSessions deletes an account's sessions and spends its pending login
 // codes; it returns how many sessions ended.
-func endSessions(ctx context.Context, tx *db.Tx, id int64, now any) (int64, error) {
+func endSessions(ctx context.Context, tx *db.Tx, id int64, now time.Time) (int64, error) {
 	res, err := tx.Exec(ctx, "DELETE FROM sessions WHERE account_id = ?", id)
 	if err != nil {
 		return 0, err
@@ -143,14 +154,6 @@ func endSessions(ctx context.Context, tx *db.Tx, id int64, now any) (int64, erro
 	n, _ := res.RowsAffected()
 	_, err = tx.Exec(ctx, "UPDATE login_challenges SET used_at = ? WHERE account_id = ? AND used_at IS NULL", now, id)
 	return n, err
-}
-
-// refuse records a refused status change in the audit trail (a failed
-// authorisation is a security event) and returns err.
-func (s *Service) refuse(ctx context.Context, id int64, status string, err error) error {
-	ev := audit.Event{Action: "identity.account." + map[string]string{StatusActive: "enable", StatusDisabled: "disable"}[status],
-		ObjectType: "account", ObjectID: strconv.FormatInt(id, 10)}
-	return s.Audit.Change(ctx, s.DB, ev, func(*db.Tx, *audit.Event) error { return err })
 }
 
 // NoteAdminRead records in the audit trail that an administrator read

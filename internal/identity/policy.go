@@ -95,6 +95,32 @@ var Routes = map[string]Rule{
 	// One account's record: its owner; the security administrator manages
 	// accounts and sees them masked.
 	"GET /api/v1/accounts/{id}": {Kinds: Kinds, Owner: true, OwnerOr: []string{SecurityAdmin}},
+
+	// Proxy mandates (全程代理): a resident sees and revokes the mandates
+	// that name them; a village agent asks for, confirms and revokes their
+	// own. Whose mandate it is, the mandate service checks.
+	"GET /me/mandates":                  Only(Person),
+	"POST /me/mandates/{id}/revoke":     Only(Person),
+	"GET /agent/mandates":               Only(Agent),
+	"GET /agent/mandates/new":           Only(Agent),
+	"POST /agent/mandates":              Only(Agent),
+	"GET /agent/mandates/{id}/confirm":  Only(Agent),
+	"POST /agent/mandates/{id}/confirm": Only(Agent),
+	"POST /agent/mandates/{id}/revoke":  Only(Agent),
+	"GET /api/v1/mandates":              Only(Person, Agent),
+
+	// The administrators' pages: one role each (separation of duties). The
+	// security administrator manages accounts, the system administrator
+	// reads the outbox, the audit administrator reads and verifies the trail.
+	"GET /admin/accounts":                         Only(SecurityAdmin),
+	"GET /admin/accounts/new":                     Only(SecurityAdmin),
+	"POST /admin/accounts":                        Only(SecurityAdmin),
+	"POST /admin/accounts/{id}/disable":           Only(SecurityAdmin),
+	"POST /admin/accounts/{id}/enable":            Only(SecurityAdmin),
+	"POST /admin/accounts/{id}/logout-everywhere": Only(SecurityAdmin),
+	"GET /admin/outbox":                           Only(SystemAdmin),
+	"GET /admin/audit":                            Only(AuditAdmin),
+	"POST /admin/audit/verify":                    Only(AuditAdmin),
 }
 
 // Allow decides whether p may call route at all (the edge asks it before

@@ -2,8 +2,8 @@
 // the city hall home, one sub-hall per county, district and the development
 // zone (all in one layout, so every hall looks the same and links to the
 // others), the language switch, the HTML error page, signing in,
-// registering and the account page, and the embedded templates and static
-// assets they use.
+// registering and the account page, the proxy mandates of residents and
+// village agents, and the embedded templates and static assets they use.
 //
 // Handlers stay thin: parse the request, call a service, render. Every page
 // is rendered into a buffer first, so a template error becomes a clean 500
@@ -31,7 +31,10 @@ import (
 var templateFS embed.FS
 
 // pages are the page templates; each is parsed together with the layout.
-var pages = []string{"hall", "error", "login", "register_person", "register_enterprise", "me"}
+var pages = []string{"hall", "error", "login", "register_person", "register_enterprise", "me",
+	"mandates", "mandate_new", "mandate_confirm",
+	// The administrators' pages (admin.go).
+	"admin_accounts", "admin_account_new", "admin_outbox", "admin_audit"}
 
 // Config is what the web shell needs.
 type Config struct {
@@ -80,10 +83,15 @@ func New(c Config) (*Site, error) {
 
 // Routes lists the patterns Register adds, for the server's route table.
 func (s *Site) Routes() []string {
-	return []string{"GET /{$}", "GET /hall/{code}", "GET /lang", "GET /static/",
+	routes := []string{"GET /{$}", "GET /hall/{code}", "GET /lang", "GET /static/",
 		"GET /login", "POST /login", "POST /logout", "POST /logout/everywhere",
 		"GET /register/person", "POST /register/person", "GET /register/enterprise", "POST /register/enterprise",
-		"GET /me"}
+		"GET /me",
+		"GET /me/mandates", "POST /me/mandates/{id}/revoke",
+		"GET /agent/mandates", "GET /agent/mandates/new", "POST /agent/mandates",
+		"GET /agent/mandates/{id}/confirm", "POST /agent/mandates/{id}/confirm", "POST /agent/mandates/{id}/revoke"}
+	// The administrators' pages (admin.go).
+	return append(routes, s.adminRouteList()...)
 }
 
 // Register adds the pages to mux.
@@ -101,7 +109,21 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /register/enterprise", s.registerEnterprisePage)
 	mux.HandleFunc("POST /register/enterprise", s.postOnly(s.registerEnterprise))
 	mux.HandleFunc("GET /me", s.me)
+	// Proxy mandates (全程代理): the resident's list, the agent's pages.
+	mux.HandleFunc("GET /me/mandates", s.myMandates)
+	mux.HandleFunc("POST /me/mandates/{id}/revoke", s.postOnly(s.revokeMandate("/me/mandates")))
+	mux.HandleFunc("GET /agent/mandates", s.agentMandates)
+	mux.HandleFunc("GET /agent/mandates/new", s.newMandatePage)
+	mux.HandleFunc("POST /agent/mandates", s.postOnly(s.createMandate))
+	mux.HandleFunc("GET /agent/mandates/{id}/confirm", s.confirmMandatePage)
+	mux.HandleFunc("POST /agent/mandates/{id}/confirm", s.signatureForm(s.postOnly(s.confirmMandate)))
+	mux.HandleFunc("POST /agent/mandates/{id}/revoke", s.postOnly(s.revokeMandate("/agent/mandates")))
+	// The administrators' pages, one role each (admin.go).
+	s.registerAdmin(mux)
 }
+
+// scriptPages may run the hall's own scripts; every other page runs none.
+var scriptPages = map[string]bool{"mandate_confirm": true} // the signature pad
 
 // funcs are the template functions for one language.
 func (s *Site) funcs(lang string) template.FuncMap {
@@ -152,9 +174,13 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	h.Add("Vary", "Cookie") // the language comes from the lang cookie
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
-	// Nothing on a page may load from elsewhere, and pages need no script.
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "+
-		"form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	// Nothing on a page may load from elsewhere, and pages need no script
+	// (but the few in scriptPages, which run only our own files).
+	csp := "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+	if scriptPages[name] {
+		csp = "script-src 'self'; " + csp
+	}
+	h.Set("Content-Security-Policy", csp)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
