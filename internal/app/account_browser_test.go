@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -22,34 +21,6 @@ import (
 // demoPassword is the password of every demo account (internal/demo).
 const demoPassword = "govhall-demo-2014"
 
-// startAccountHall serves a freshly seeded hall, like startHall, and also
-// returns the program, so a test can read what a person would read on
-// their phone (the SMS outbox).
-func startAccountHall(t *testing.T) (*app.App, string) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.Open(ctx, app.Config{DataDir: t.TempDir(), Log: quietLog()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		a.Close()
-	})
-	return a, "http://" + ln.Addr().String()
-}
 
 // typeInto empties each field and types its value, as a person does, key
 // by key.
@@ -108,7 +79,7 @@ func wantText(t *testing.T, ctx context.Context, what string, wants ...string) s
 // signs out and signs in again with the keyboard.
 func TestBrowserPersonRegisters(t *testing.T) {
 	ctx := browser(t)
-	_, base := startAccountHall(t)
+	_, base := startHall(t)
 	idn, err := ids.MakeIDNumber("341602", time.Date(1993, 6, 18, 0, 0, 0, 0, time.UTC), 17)
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +137,7 @@ func signIn(t *testing.T, ctx context.Context, login, password string) {
 // and signs in with the code.
 func TestBrowserEnterpriseRegisters(t *testing.T) {
 	ctx := browser(t)
-	_, base := startAccountHall(t)
+	_, base := startHall(t)
 	code, err := ids.MakeCreditCode("91", "341602", "MA2N0002") // MA2N0001 is the demo enterprise
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +170,7 @@ func TestBrowserEnterpriseRegisters(t *testing.T) {
 // sent to their phone when the hall asks for one.
 func TestBrowserOfficialsSignIn(t *testing.T) {
 	ctx := browser(t)
-	a, base := startAccountHall(t)
+	a, base := startHall(t)
 	for _, c := range []struct{ login, kind, kindLabel string }{
 		{"qc-wjw-accept", identity.Staff, "部门工作人员"},
 		{"zhaozhuang-agent", identity.Agent, "村（社区）代办员"},

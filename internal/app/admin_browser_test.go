@@ -55,7 +55,7 @@ func choose(t *testing.T, ctx context.Context, name, value string) {
 // outbox, where the demo's SMS codes are.
 func TestBrowserAdministrators(t *testing.T) {
 	ctx := browser(t)
-	a, base := startAccountHall(t)
+	a, base := startHall(t)
 	idn, err := ids.MakeIDNumber("341602", time.Date(1986, 10, 9, 0, 0, 0, 0, time.UTC), 57)
 	if err != nil {
 		t.Fatal(err)

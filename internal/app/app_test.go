@@ -16,8 +16,10 @@ import (
 )
 
 // startHall serves a freshly seeded hall from an empty data dir on a free
-// port and returns its base URL; it is shut down when the test ends.
-func startHall(t *testing.T) string {
+// port and returns the program (so a test can read what a person would
+// read on their phone: the SMS outbox) and its base URL; it is shut down
+// when the test ends.
+func startHall(t *testing.T) (*app.App, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.Open(ctx, app.Config{DataDir: t.TempDir(), Log: quietLog()})
@@ -40,7 +42,7 @@ func startHall(t *testing.T) string {
 		}
 		a.Close()
 	})
-	return "http://" + ln.Addr().String()
+	return a, "http://" + ln.Addr().String()
 }
 
 // The first start seeds the demo hall; a second start on the same store
@@ -143,7 +145,7 @@ func waitReady(t *testing.T, base string) {
 }
 
 func TestServedHallAnswers(t *testing.T) {
-	base := startHall(t)
+	_, base := startHall(t)
 	for path, want := range map[string]string{
 		"/":                                  "亳州",
 		"/hall/341621":                       "涡阳县",

@@ -32,8 +32,24 @@ func chromium(t *testing.T) string {
 // reaching for the network this machine does not have.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	path := chromium(t)
+	// Chromium now and then dies while starting on a loaded 2-core machine:
+	// one more try tells a fluke from a broken browser.
+	var err error
+	for try := 0; try < 2; try++ {
+		var ctx context.Context
+		if ctx, err = startBrowser(t, path); err == nil {
+			return ctx
+		}
+		t.Logf("start Chromium (try %d): %v", try+1, err)
+	}
+	t.Fatalf("start Chromium: %v", err)
+	return nil
+}
+
+func startBrowser(t *testing.T, path string) (context.Context, error) {
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
+		chromedp.ExecPath(path),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("disable-background-networking", true),
@@ -45,12 +61,14 @@ func browser(t *testing.T) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelB(); cancelA() })
 	// Start the browser on a context without a deadline (see chromedp.Run).
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start Chromium: %v", err)
+		cancelB()
+		cancelA()
+		return nil, err
 	}
-	return ctx
+	t.Cleanup(func() { cancelB(); cancelA() })
+	return ctx, nil
 }
 
 // step bounds one browser action, so a page that never settles fails the
@@ -97,7 +115,7 @@ func artifacts(t *testing.T) string {
 // sub-hall and back, then English, with a screenshot of each language.
 func TestBrowserPortal(t *testing.T) {
 	ctx := browser(t)
-	base := startHall(t)
+	_, base := startHall(t)
 
 	navigate(t, ctx, base+"/")
 	if lang := eval[string](t, ctx, "document.documentElement.lang"); lang != "zh-CN" {

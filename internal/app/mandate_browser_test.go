@@ -23,7 +23,7 @@ const liXiang, liXiangPhone = "341602198807150036", "13800001234"
 
 func TestBrowserAgentMandate(t *testing.T) {
 	ctx := browser(t)
-	a, base := startAccountHall(t)
+	a, base := startHall(t)
 	agentSignsIn(t, ctx, a, base)
 	clickAndWait(t, ctx, `#me-mandates a[href="/agent/mandates"]`)
 	waitPath(t, ctx, "/agent/mandates")
@@ -69,7 +69,7 @@ func TestBrowserAgentMandate(t *testing.T) {
 // pad with the pointer.
 func TestBrowserMandateSignature(t *testing.T) {
 	ctx := browser(t)
-	a, base := startAccountHall(t)
+	a, base := startHall(t)
 	agentSignsIn(t, ctx, a, base)
 	navigate(t, ctx, base+"/agent/mandates/new")
 	typeInto(t, ctx, [][2]string{{"resident_name", "李想"}, {"resident_id_number", liXiang},

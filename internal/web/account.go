@@ -165,7 +165,8 @@ func (s *Site) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
 // meBody is the account page.
 type meBody struct {
 	NameLabel  string
-	Name, Kind string
+	Name, Kind string // Kind is translated, for display
+	KindKey    string // the account kind (identity.Person…), for choosing links
 	Rows       []meRow
 	CSRF       string
 }
@@ -198,7 +199,7 @@ func (s *Site) me(w http.ResponseWriter, r *http.Request) {
 	}
 	lang, a := pageLang(r), p.Account
 	t := func(key string) string { return i18n.T(lang, key, nil) }
-	b := &meBody{NameLabel: t("web.me.name"), Name: a.Name, Kind: t(accountKindKeys[a.Kind]), CSRF: p.CSRF}
+	b := &meBody{NameLabel: t("web.me.name"), Name: a.Name, Kind: t(accountKindKeys[a.Kind]), KindKey: a.Kind, CSRF: p.CSRF}
 	if b.Kind == "" {
 		b.Kind = a.Kind
 	}
