@@ -21,7 +21,6 @@ import (
 // demoPassword is the password of every demo account (internal/demo).
 const demoPassword = "govhall-demo-2014"
 
-
 // typeInto empties each field and types its value, as a person does, key
 // by key.
 func typeInto(t *testing.T, ctx context.Context, fields [][2]string) {
