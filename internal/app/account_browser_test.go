@@ -76,9 +76,9 @@ func wantText(t *testing.T, ctx context.Context, what string, wants ...string) s
 
 // A person on a phone registers (first with mistakes), sees their profile,
 // signs out and signs in again with the keyboard.
-func TestBrowserPersonRegisters(t *testing.T) {
+func browserPersonRegisters(t *testing.T, engine string) {
 	ctx := browser(t)
-	_, base := startHall(t)
+	_, base := startHallOn(t, engine)
 	idn, err := ids.MakeIDNumber("341602", time.Date(1993, 6, 18, 0, 0, 0, 0, time.UTC), 17)
 	if err != nil {
 		t.Fatal(err)
@@ -134,9 +134,9 @@ func signIn(t *testing.T, ctx context.Context, login, password string) {
 
 // An enterprise registers with its credit code, signs out on every device
 // and signs in with the code.
-func TestBrowserEnterpriseRegisters(t *testing.T) {
+func browserEnterpriseRegisters(t *testing.T, engine string) {
 	ctx := browser(t)
-	_, base := startHall(t)
+	_, base := startHallOn(t, engine)
 	code, err := ids.MakeCreditCode("91", "341602", "MA2N0002") // MA2N0001 is the demo enterprise
 	if err != nil {
 		t.Fatal(err)
@@ -167,9 +167,9 @@ func TestBrowserEnterpriseRegisters(t *testing.T) {
 
 // Demo officials sign in on the same form; officials confirm with the code
 // sent to their phone when the hall asks for one.
-func TestBrowserOfficialsSignIn(t *testing.T) {
+func browserOfficialsSignIn(t *testing.T, engine string) {
 	ctx := browser(t)
-	a, base := startHall(t)
+	a, base := startHallOn(t, engine)
 	for _, c := range []struct{ login, kind, kindLabel string }{
 		{"qc-wjw-accept", identity.Staff, "部门工作人员"},
 		{"zhaozhuang-agent", identity.Agent, "村（社区）代办员"},
@@ -240,3 +240,10 @@ func ensureOfficial(t *testing.T, a *app.App, login, kind string) string {
 	}
 	return f.Phone
 }
+
+// Registration and sign-in run on both engines.
+func TestBrowserPersonRegisters(t *testing.T) { onBothEngines(t, browserPersonRegisters) }
+
+func TestBrowserEnterpriseRegisters(t *testing.T) { onBothEngines(t, browserEnterpriseRegisters) }
+
+func TestBrowserOfficialsSignIn(t *testing.T) { onBothEngines(t, browserOfficialsSignIn) }

@@ -19,10 +19,17 @@ import (
 // port and returns the program (so a test can read what a person would
 // read on their phone: the SMS outbox) and its base URL; it is shut down
 // when the test ends.
-func startHall(t *testing.T) (*app.App, string) {
+func startHall(t *testing.T) (*app.App, string) { return startHallOn(t, "sqlite") }
+
+// startHallOn is startHall on the given engine ("sqlite" or "postgres").
+func startHallOn(t *testing.T, engine string) (*app.App, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.Open(ctx, app.Config{DataDir: t.TempDir(), Log: quietLog()})
+	cfg := app.Config{DataDir: t.TempDir(), Log: quietLog()}
+	if engine == "postgres" {
+		cfg.DB = dbtest.PostgresURL(t)
+	}
+	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +50,13 @@ func startHall(t *testing.T) (*app.App, string) {
 		a.Close()
 	})
 	return a, "http://" + ln.Addr().String()
+}
+
+// onBothEngines runs an end-to-end test on SQLite and on PostgreSQL.
+func onBothEngines(t *testing.T, fn func(t *testing.T, engine string)) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) { fn(t, engine) })
+	}
 }
 
 // The first start seeds the demo hall; a second start on the same store
