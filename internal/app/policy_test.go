@@ -54,6 +54,10 @@ var expected = map[string]who{
 	"GET /me": signedIn, "GET /api/v1/me": signedIn, "POST /logout": signedIn, "POST /logout/everywhere": signedIn,
 	"GET /api/v1/accounts/{id}": ownerOrSecurity,
 	"GET /api/v1/token":         systemOnly,
+	// An enterprise's handlers.
+	"GET /me/handlers":              kindIs(identity.Person, identity.Enterprise),
+	"POST /me/handlers":             kindIs(identity.Enterprise),
+	"POST /me/handlers/{id}/remove": kindIs(identity.Enterprise),
 
 	// The administrators' pages: one administrator kind each (separation of duties).
 	"GET /admin/accounts": kindIs(identity.SecurityAdmin), "GET /admin/accounts/new": kindIs(identity.SecurityAdmin),

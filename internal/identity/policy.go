@@ -89,7 +89,11 @@ var Routes = map[string]Rule{
 	"GET /register/enterprise":  Everyone,
 	"POST /register/enterprise": Everyone,
 	"GET /me":                   SignedIn,
-	"GET /api/v1/me":            SignedIn,
+	// An enterprise's handlers; a person sees whom they act for.
+	"GET /me/handlers":              Only(Person, Enterprise),
+	"POST /me/handlers":             Only(Enterprise),
+	"POST /me/handlers/{id}/remove": Only(Enterprise),
+	"GET /api/v1/me":                SignedIn,
 	// A department system asks who it is: its department and scopes.
 	"GET /api/v1/token": {Kinds: []string{DepartmentSystem}},
 	// One account's record: its owner; the security administrator manages

@@ -2,10 +2,8 @@ package web
 
 import (
 	"errors"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
@@ -38,18 +36,6 @@ func (s *Site) adminRoutes() map[string]http.HandlerFunc {
 		"GET /admin/outbox":                           s.adminOutbox,
 		"GET /admin/audit":                            s.adminAudit,
 		"POST /admin/audit/verify":                    s.postOnly(s.verifyAudit),
-	}
-}
-
-// adminRouteList lists the administrators' routes, for Routes.
-func (s *Site) adminRouteList() []string {
-	return slices.Sorted(maps.Keys(s.adminRoutes()))
-}
-
-// registerAdmin adds the administrators' pages to mux.
-func (s *Site) registerAdmin(mux *http.ServeMux) {
-	for route, h := range s.adminRoutes() {
-		mux.HandleFunc(route, h)
 	}
 }
 

@@ -18,7 +18,9 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/govhall/govhall/internal/actor"
@@ -32,7 +34,7 @@ var templateFS embed.FS
 
 // pages are the page templates; each is parsed together with the layout.
 var pages = []string{"hall", "error", "login", "register_person", "register_enterprise", "me",
-	"mandates", "mandate_new", "mandate_confirm",
+	"mandates", "mandate_new", "mandate_confirm", "handlers",
 	// The administrators' pages (admin.go).
 	"admin_accounts", "admin_account_new", "admin_outbox", "admin_audit"}
 
@@ -81,45 +83,50 @@ func New(c Config) (*Site, error) {
 	return s, nil
 }
 
-// Routes lists the patterns Register adds, for the server's route table.
-func (s *Site) Routes() []string {
-	routes := []string{"GET /{$}", "GET /hall/{code}", "GET /lang", "GET /static/",
-		"GET /login", "POST /login", "POST /logout", "POST /logout/everywhere",
-		"GET /register/person", "POST /register/person", "GET /register/enterprise", "POST /register/enterprise",
-		"GET /me",
-		"GET /me/mandates", "POST /me/mandates/{id}/revoke",
-		"GET /agent/mandates", "GET /agent/mandates/new", "POST /agent/mandates",
-		"GET /agent/mandates/{id}/confirm", "POST /agent/mandates/{id}/confirm", "POST /agent/mandates/{id}/revoke"}
-	// The administrators' pages (admin.go).
-	return append(routes, s.adminRouteList()...)
+// routes is the one table of the portal's pages: pattern → handler. Every
+// POST handler is wrapped with the CSRF check.
+func (s *Site) routes() map[string]http.HandlerFunc {
+	r := map[string]http.HandlerFunc{
+		"GET /{$}":                  s.home,
+		"GET /hall/{code}":          s.hall,
+		"GET /lang":                 s.switchLang,
+		"GET /static/":              s.static,
+		"GET /login":                s.loginPage,
+		"POST /login":               s.postOnly(s.login),
+		"POST /logout":              s.postOnly(s.logout),
+		"POST /logout/everywhere":   s.postOnly(s.logoutEverywhere),
+		"GET /register/person":      s.registerPersonPage,
+		"POST /register/person":     s.postOnly(s.registerPerson),
+		"GET /register/enterprise":  s.registerEnterprisePage,
+		"POST /register/enterprise": s.postOnly(s.registerEnterprise),
+		"GET /me":                   s.me,
+		// Proxy mandates (全程代理): the resident's list, the agent's pages.
+		"GET /me/mandates":                  s.myMandates,
+		"POST /me/mandates/{id}/revoke":     s.postOnly(s.revokeMandate("/me/mandates")),
+		"GET /agent/mandates":               s.agentMandates,
+		"GET /agent/mandates/new":           s.newMandatePage,
+		"POST /agent/mandates":              s.postOnly(s.createMandate),
+		"GET /agent/mandates/{id}/confirm":  s.confirmMandatePage,
+		"POST /agent/mandates/{id}/confirm": s.signatureForm(s.postOnly(s.confirmMandate)),
+		"POST /agent/mandates/{id}/revoke":  s.postOnly(s.revokeMandate("/agent/mandates")),
+		// An enterprise's handlers (经办人), and the enterprises a person acts for.
+		"GET /me/handlers":              s.handlersPage,
+		"POST /me/handlers":             s.postOnly(s.addHandler),
+		"POST /me/handlers/{id}/remove": s.postOnly(s.removeHandler),
+	}
+	// The administrators' pages, one role each (admin.go).
+	maps.Copy(r, s.adminRoutes())
+	return r
 }
+
+// Routes lists the patterns Register adds, for the policy check at start.
+func (s *Site) Routes() []string { return slices.Sorted(maps.Keys(s.routes())) }
 
 // Register adds the pages to mux.
 func (s *Site) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", s.home)
-	mux.HandleFunc("GET /hall/{code}", s.hall)
-	mux.HandleFunc("GET /lang", s.switchLang)
-	mux.HandleFunc("GET /static/", s.static)
-	mux.HandleFunc("GET /login", s.loginPage)
-	mux.HandleFunc("POST /login", s.postOnly(s.login))
-	mux.HandleFunc("POST /logout", s.postOnly(s.logout))
-	mux.HandleFunc("POST /logout/everywhere", s.postOnly(s.logoutEverywhere))
-	mux.HandleFunc("GET /register/person", s.registerPersonPage)
-	mux.HandleFunc("POST /register/person", s.postOnly(s.registerPerson))
-	mux.HandleFunc("GET /register/enterprise", s.registerEnterprisePage)
-	mux.HandleFunc("POST /register/enterprise", s.postOnly(s.registerEnterprise))
-	mux.HandleFunc("GET /me", s.me)
-	// Proxy mandates (全程代理): the resident's list, the agent's pages.
-	mux.HandleFunc("GET /me/mandates", s.myMandates)
-	mux.HandleFunc("POST /me/mandates/{id}/revoke", s.postOnly(s.revokeMandate("/me/mandates")))
-	mux.HandleFunc("GET /agent/mandates", s.agentMandates)
-	mux.HandleFunc("GET /agent/mandates/new", s.newMandatePage)
-	mux.HandleFunc("POST /agent/mandates", s.postOnly(s.createMandate))
-	mux.HandleFunc("GET /agent/mandates/{id}/confirm", s.confirmMandatePage)
-	mux.HandleFunc("POST /agent/mandates/{id}/confirm", s.signatureForm(s.postOnly(s.confirmMandate)))
-	mux.HandleFunc("POST /agent/mandates/{id}/revoke", s.postOnly(s.revokeMandate("/agent/mandates")))
-	// The administrators' pages, one role each (admin.go).
-	s.registerAdmin(mux)
+	for pattern, h := range s.routes() {
+		mux.HandleFunc(pattern, h)
+	}
 }
 
 // scriptPages may run the hall's own scripts; every other page runs none.
