@@ -76,6 +76,20 @@ var expected = map[string]who{
 	"POST /agent/mandates": kindIs(identity.Agent), "GET /agent/mandates/{id}/confirm": kindIs(identity.Agent),
 	"POST /agent/mandates/{id}/confirm": kindIs(identity.Agent), "POST /agent/mandates/{id}/revoke": kindIs(identity.Agent),
 	"GET /api/v1/mandates": kindIs(identity.Person, identity.Agent),
+
+	// The identity pages' operations in the API, for apps and department
+	// systems: registering and signing in are for anyone, signing out for
+	// a signed-in person; mandates, handlers and accounts as on the pages.
+	"POST /api/v1/register/person": anyone, "POST /api/v1/register/enterprise": anyone,
+	"POST /api/v1/login": anyone, "POST /api/v1/login/code": anyone, "POST /api/v1/logout": signedIn,
+	"POST /api/v1/mandates": kindIs(identity.Agent), "POST /api/v1/mandates/{id}/confirm": kindIs(identity.Agent),
+	"POST /api/v1/mandates/{id}/revoke":       kindIs(identity.Person, identity.Agent),
+	"GET /api/v1/me/handlers":                 kindIs(identity.Person, identity.Enterprise),
+	"POST /api/v1/me/handlers":                kindIs(identity.Enterprise),
+	"DELETE /api/v1/me/handlers/{id}":         kindIs(identity.Enterprise),
+	"GET /api/v1/admin/accounts":              kindIs(identity.SecurityAdmin),
+	"POST /api/v1/admin/accounts":             kindIs(identity.SecurityAdmin),
+	"POST /api/v1/admin/accounts/{id}/status": kindIs(identity.SecurityAdmin),
 }
 
 // caller is one signed-in (or anonymous) browser.
@@ -130,7 +144,7 @@ func (c *caller) request(route string, accountID, departmentID int64) *http.Requ
 	}
 	// The administrators' actions on an account aim at one that does not
 	// exist: the walk tests the gate without disabling a caller half-way.
-	if strings.HasPrefix(path, "/admin/accounts/") {
+	if strings.HasPrefix(path, "/admin/accounts/") || strings.HasPrefix(path, "/api/v1/admin/accounts/") {
 		path = strings.ReplaceAll(path, "{id}", "987654321")
 	}
 	path = strings.ReplaceAll(path, "{id}", fmt.Sprint(departmentID))
@@ -220,7 +234,7 @@ func policyMatrix(t *testing.T, a *app.App) {
 					t.Errorf("%s as %s (own=%v): status %d %s, want allowed=%v", route, c.kind, own, res.StatusCode,
 						res.Header.Get("Location"), want(c.kind, own))
 				}
-				if strings.HasPrefix(route, "POST /logout") && c.kind != identity.Anonymous {
+				if (strings.HasPrefix(route, "POST /logout") || route == "POST /api/v1/logout") && c.kind != identity.Anonymous {
 					c.signIn(t, a) // the logout ended this caller's session
 				}
 			}

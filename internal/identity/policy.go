@@ -100,6 +100,24 @@ var Routes = map[string]Rule{
 	// accounts and sees them masked.
 	"GET /api/v1/accounts/{id}": {Kinds: Kinds, Owner: true, OwnerOr: []string{SecurityAdmin}},
 
+	// The identity pages' operations in the API, for apps: the session the
+	// API's login starts is the portal's (the same cookie). Mandates,
+	// handlers and accounts are for the same kinds as their pages.
+	"POST /api/v1/register/person":            Everyone,
+	"POST /api/v1/register/enterprise":        Everyone,
+	"POST /api/v1/login":                      Everyone,
+	"POST /api/v1/login/code":                 Everyone,
+	"POST /api/v1/logout":                     SignedIn,
+	"POST /api/v1/mandates":                   Only(Agent),
+	"POST /api/v1/mandates/{id}/confirm":      Only(Agent),
+	"POST /api/v1/mandates/{id}/revoke":       Only(Person, Agent),
+	"GET /api/v1/me/handlers":                 Only(Person, Enterprise),
+	"POST /api/v1/me/handlers":                Only(Enterprise),
+	"DELETE /api/v1/me/handlers/{id}":         Only(Enterprise),
+	"GET /api/v1/admin/accounts":              Only(SecurityAdmin),
+	"POST /api/v1/admin/accounts":             Only(SecurityAdmin),
+	"POST /api/v1/admin/accounts/{id}/status": Only(SecurityAdmin),
+
 	// Proxy mandates (全程代理): a resident sees and revokes the mandates
 	// that name them; a village agent asks for, confirms and revokes their
 	// own. Whose mandate it is, the mandate service checks.
