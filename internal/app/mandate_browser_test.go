@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 
 	"github.com/govhall/govhall/internal/app"
 	"github.com/govhall/govhall/internal/demo"
@@ -101,17 +100,6 @@ func TestBrowserMandateSignature(t *testing.T) {
 // to their phone.
 func agentSignsIn(t *testing.T, ctx context.Context, a *app.App, base string) {
 	t.Helper()
-	phone := ensureOfficial(t, a, "zhaozhuang-agent", identity.Agent)
-	navigate(t, ctx, base+"/login")
-	signIn(t, ctx, "zhaozhuang-agent", demo.DemoPassword)
-	sms, err := notify.Latest(context.Background(), a.DB, phone, identity.LoginCodeSMS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := eval[string](t, ctx, `String(performance.timeOrigin)`)
-	if err := do(ctx, chromedp.SendKeys(`input[name="code"]`, sms.Params["code"]+kb.Enter)); err != nil {
-		t.Fatal(err)
-	}
-	waitNewPage(t, ctx, before)
-	waitPath(t, ctx, "/me")
+	ensureOfficial(t, a, "zhaozhuang-agent", identity.Agent)
+	signInOfficial(t, ctx, a, base, "zhaozhuang-agent")
 }

@@ -229,7 +229,7 @@ func TestConcurrentWorkersSendEachMessageOnce(t *testing.T) {
 func sendConcurrently(t *testing.T, c db.Config) {
 	const n = 120
 	ctx := context.Background()
-	d, other := open(t, c), open(t, c)
+	d, other := dbtest.Open(t, c), dbtest.Open(t, c)
 	for i := range n {
 		enqueue(t, d, codeMessage(fmt.Sprintf("%06d", i)))
 	}
@@ -264,21 +264,6 @@ func sendConcurrently(t *testing.T, c db.Config) {
 	if len(count) != n || len(rec.sent) != n {
 		t.Fatalf("%d sends of %d distinct messages, want %d of %d", len(rec.sent), len(count), n, n)
 	}
-}
-
-// open opens and migrates the store c, as a govhall process does at start.
-func open(t *testing.T, c db.Config) *db.DB {
-	t.Helper()
-	ctx := context.Background()
-	d, err := db.Open(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return d
 }
 
 func TestLogSenderMasksThePhoneAndHidesTheBody(t *testing.T) {

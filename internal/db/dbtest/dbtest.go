@@ -46,17 +46,19 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 // SQLite returns a fresh, migrated SQLite store in the test's temp dir.
 func SQLite(t testing.TB) *db.DB {
 	t.Helper()
-	return open(t, db.Config{Path: t.TempDir() + "/govhall.db"})
+	return Open(t, db.Config{Path: t.TempDir() + "/govhall.db"})
 }
 
 // Postgres returns a fresh, migrated store in a new database of the test
 // server, dropped when the test ends.
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
-	return open(t, db.Config{URL: PostgresURL(t)})
+	return Open(t, db.Config{URL: PostgresURL(t)})
 }
 
-func open(t testing.TB, c db.Config) *db.DB {
+// Open opens and migrates the store c, as a govhall process does at start
+// (for a test that needs a second handle on the same store).
+func Open(t testing.TB, c db.Config) *db.DB {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, c)
