@@ -311,11 +311,11 @@ func testRegisterEnterprise(t *testing.T, ah *accountHall) {
 	}
 	rep := testPerson(t, 7).Get("id_number")
 	v := ah.visitor(t, "")
-	res, body := v.submit("/register/enterprise", "/register/enterprise", url.Values{"credit_code": {code},
+	res, _ := v.submit("/register/enterprise", "/register/enterprise", url.Values{"credit_code": {code},
 		"name": {"亳州市测试药业有限公司"}, "legal_rep_name": {"刘强"}, "legal_rep_id_number": {rep},
 		"phone": {"13700001111"}, "password": {"huatuo-herbs-2015"}})
 	wantRedirect(t, "an enterprise registration", res, "/me")
-	_, body = v.get("/me")
+	_, body := v.get("/me")
 	contains(t, "the enterprise profile", body, "亳州市测试药业有限公司", "企业名称", "企业", code, "137****1111")
 	lacks(t, "the enterprise profile", body, rep, "13700001111")
 }

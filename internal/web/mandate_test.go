@@ -205,9 +205,9 @@ func testMandateRefusals(t *testing.T, ah *accountHall, resident, other *visitor
 }
 
 func testResidentRevokes(t *testing.T, resident, agent *visitor, id string) {
-	res, body := resident.submit("/me/mandates", "/me/mandates/"+id+"/revoke", url.Values{})
+	res, _ := resident.submit("/me/mandates", "/me/mandates/"+id+"/revoke", url.Values{})
 	wantRedirect(t, "the resident's revocation", res, "/me/mandates")
-	_, body = resident.get("/me/mandates")
+	_, body := resident.get("/me/mandates")
 	contains(t, "the resident's mandates after revoking", body, "已撤销")
 	lacks(t, "the resident's mandates after revoking", body, `action="/me/mandates/`+id+`/revoke"`)
 	res, body = resident.submit("/me/mandates", "/me/mandates/"+id+"/revoke", url.Values{})
