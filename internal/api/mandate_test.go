@@ -62,7 +62,9 @@ func TestListMandates(t *testing.T) {
 				t.Errorf("%s's mandates show a full number: %s", c.who.Kind, body)
 			}
 		}
-		if res, body := get(t, as(mux, firm), "/api/v1/mandates", ""); res.StatusCode != http.StatusForbidden {
+		// Behind the edge an enterprise is refused this route; the service
+		// itself, asked directly, finds no mandate within its scope.
+		if res, body := get(t, as(mux, firm), "/api/v1/mandates", ""); res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"items":[]`) {
 			t.Errorf("an enterprise's mandates: %d %s", res.StatusCode, body)
 		}
 	})

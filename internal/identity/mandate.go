@@ -194,20 +194,19 @@ func scanMandate(sc interface{ Scan(...any) error }, extra ...any) (Mandate, err
 	return m, sc.Scan(dest...)
 }
 
-// Mandates lists the mandates a principal may see: a person's own (by their
-// ID number), an agent's own; newest first.
+// mandateColumns map the mandates table onto the policy's Record: a
+// mandate concerns its resident and was submitted by its agent.
+var mandateColumns = Columns{ResidentIDNumber: "resident_id_number", AgentID: "agent_id"}
+
+// Mandates lists the mandates a principal may see (the policy's Scope: a
+// resident's own, an agent's own), newest first.
 func (s *Service) Mandates(ctx context.Context, p Principal) ([]Mandate, error) {
-	var q string
-	var arg any
-	switch p.Kind() {
-	case Person:
-		q, arg = "SELECT "+mandateCols+" FROM mandates WHERE resident_id_number = ? ORDER BY id DESC", p.Account.IDNumber
-	case Agent:
-		q, arg = "SELECT "+mandateCols+" FROM mandates WHERE agent_id = ? ORDER BY id DESC", p.Account.ID
-	default:
-		return nil, errs.New(errs.Denied, "error.denied")
+	sc, err := s.ScopeOf(ctx, p)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, q, arg)
+	where, args := sc.Where(mandateColumns)
+	rows, err := s.DB.Query(ctx, "SELECT "+mandateCols+" FROM mandates WHERE "+where+" ORDER BY id DESC", args...)
 	if err != nil {
 		return nil, fmt.Errorf("list mandates: %w", err)
 	}
@@ -227,11 +226,19 @@ func (s *Service) Mandates(ctx context.Context, p Principal) ([]Mandate, error) 
 // names) or the agent may revoke it at any time.
 func (s *Service) RevokeMandate(ctx context.Context, p Principal, id int64) error {
 	now := s.now()
+	sc, err := s.ScopeOf(ctx, p)
+	if err != nil {
+		return err
+	}
+	if sc.ReadOnly {
+		return errs.New(errs.Denied, "error.denied")
+	}
+	where, args := sc.Where(mandateColumns)
 	ev := audit.Event{Action: "identity.mandate.revoke", ObjectType: "mandate", ObjectID: fmt.Sprint(id)}
-	err := s.Audit.Change(ctx, s.DB, ev, func(tx *db.Tx, _ *audit.Event) error {
+	err = s.Audit.Change(ctx, s.DB, ev, func(tx *db.Tx, _ *audit.Event) error {
 		res, err := tx.Exec(ctx, `UPDATE mandates SET status = 'revoked', revoked_at = ?, revoked_by = ?
-			WHERE id = ? AND status <> 'revoked' AND ((? = 'person' AND resident_id_number = ?) OR (? = 'agent' AND agent_id = ?))`,
-			now, p.Kind()+":"+fmt.Sprint(p.Account.ID), id, p.Kind(), p.Account.IDNumber, p.Kind(), p.Account.ID)
+			WHERE id = ? AND status <> 'revoked' AND `+where,
+			append([]any{now, p.Kind() + ":" + fmt.Sprint(p.Account.ID), id}, args...)...)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@
 package org
 
 import (
+	"strings"
 	"time"
 
 	"github.com/govhall/govhall/internal/audit"
@@ -54,6 +55,20 @@ func (j Jurisdiction) HallCode() string { return j.Code[:6] }
 // shares: 4 digits for the city, 6 for a county, 9 for a town, all 12 for a
 // village.
 func (j Jurisdiction) Prefix() string { return prefixOf(j.Level, j.Code) }
+
+// CodePrefix is Prefix for a valid division code alone, read from its
+// trailing zeros (valid codes are zero below their own level).
+func CodePrefix(code string) string {
+	switch {
+	case strings.HasSuffix(code, "00000000"):
+		return code[:4]
+	case strings.HasSuffix(code, "000000"):
+		return code[:6]
+	case strings.HasSuffix(code, "000"):
+		return code[:9]
+	}
+	return code
+}
 
 func prefixOf(level, code string) string {
 	switch level {
