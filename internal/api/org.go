@@ -46,11 +46,12 @@ type Department struct {
 
 // Post is the API shape of a post.
 type Post struct {
-	ID           int64  `json:"id"`
-	DepartmentID int64  `json:"department_id"`
-	Name         string `json:"name"`
-	NameEN       string `json:"name_en,omitempty"`
-	Duty         string `json:"duty,omitempty"`
+	ID                 int64  `json:"id"`
+	DepartmentID       int64  `json:"department_id"`
+	Name               string `json:"name"`
+	NameEN             string `json:"name_en,omitempty"`
+	Duty               string `json:"duty,omitempty"`
+	ReachesSubordinate bool   `json:"reaches_subordinate"`
 }
 
 // ServicePoint is the API shape of a service point.
@@ -149,7 +150,8 @@ func (a *API) listPosts(r *http.Request) (any, error) {
 	}
 	ps, err := a.c.Org.Posts(r.Context(), id)
 	return mapList(ps, func(p org.Post) Post {
-		return Post{ID: p.ID, DepartmentID: p.DepartmentID, Name: p.Name, NameEN: p.NameEN, Duty: p.Duty}
+		return Post{ID: p.ID, DepartmentID: p.DepartmentID, Name: p.Name, NameEN: p.NameEN, Duty: p.Duty,
+			ReachesSubordinate: p.ReachesSubordinate}
 	}), err
 }
 

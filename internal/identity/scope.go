@@ -144,7 +144,7 @@ func (s *Service) ScopeOf(ctx context.Context, p Principal) (Scope, error) {
 
 // staffScope reads the departments of a staff member's posts.
 func (s *Service) staffScope(ctx context.Context, accountID int64) (Scope, error) {
-	rows, err := s.DB.Query(ctx, `SELECT d.id, d.jurisdiction_code, sp.subordinate
+	rows, err := s.DB.Query(ctx, `SELECT d.id, d.jurisdiction_code, p.reaches_subordinate
 		FROM staff_posts sp JOIN posts p ON p.id = sp.post_id JOIN departments d ON d.id = p.department_id
 		WHERE sp.account_id = ? ORDER BY d.id`, accountID)
 	if err != nil {

@@ -100,7 +100,7 @@ func TestScopeOf(t *testing.T) {
 		if err != nil || !slices.Equal(sc.DepartmentIDs, []int64{1}) || len(sc.Prefixes) != 0 {
 			t.Fatalf("staff scope: %+v %v", sc, err)
 		}
-		if _, err := d.Exec(ctx, "UPDATE staff_posts SET subordinate = ? WHERE post_id = 1", true); err != nil {
+		if _, err := d.Exec(ctx, "UPDATE posts SET reaches_subordinate = ? WHERE id = 1", true); err != nil {
 			t.Fatal(err)
 		}
 		sc, _ = s.ScopeOf(ctx, identity.Principal{Account: staff})

@@ -148,11 +148,11 @@ func (s *Service) CreatePost(ctx context.Context, p Post) (Post, error) {
 	now := s.now()
 	p.CreatedAt, p.UpdatedAt = now, now
 	ev := audit.Event{Action: "org.post.create", ObjectType: "post",
-		Detail: map[string]any{"name": p.Name, "department": p.DepartmentID}}
+		Detail: map[string]any{"name": p.Name, "department": p.DepartmentID, "reaches_subordinate": p.ReachesSubordinate}}
 	err := s.Audit.Change(ctx, s.DB, ev, func(tx *db.Tx, ev *audit.Event) error {
-		err := tx.QueryRow(ctx, `INSERT INTO posts (department_id, name, name_en, duty, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.DepartmentID, p.Name, p.NameEN, p.Duty, p.CreatedAt, p.UpdatedAt).Scan(&p.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO posts (department_id, name, name_en, duty, reaches_subordinate, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.DepartmentID, p.Name, p.NameEN, p.Duty, p.ReachesSubordinate, p.CreatedAt, p.UpdatedAt).Scan(&p.ID)
 		if db.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Field: "name", Key: "org.error.post_exists"}
 		}

@@ -106,8 +106,12 @@ type Post struct {
 	Name         string
 	NameEN       string
 	Duty         string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// ReachesSubordinate: the post's holders also see what is handled in
+	// the divisions below the department's (a city bureau overseeing the
+	// county bureaus).
+	ReachesSubordinate bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Service points.

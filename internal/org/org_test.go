@@ -70,7 +70,7 @@ func TestStructure(t *testing.T) {
 		if dep.CreditCode != "91110000600037341L" {
 			t.Fatalf("credit code not normalised: %s", dep.CreditCode)
 		}
-		p, err := s.CreatePost(ctx, org.Post{DepartmentID: dep.ID, Name: "受理岗"})
+		p, err := s.CreatePost(ctx, org.Post{DepartmentID: dep.ID, Name: "受理岗", ReachesSubordinate: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestStructure(t *testing.T) {
 			t.Fatalf("service points under the district: %+v %v", pts, err)
 		}
 		posts, _ := s.Posts(ctx, dep.ID)
-		if len(posts) != 1 || posts[0].Name != "综合受理岗" {
+		if len(posts) != 1 || posts[0].Name != "综合受理岗" || !posts[0].ReachesSubordinate {
 			t.Fatalf("posts %+v", posts)
 		}
 

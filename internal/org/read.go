@@ -119,7 +119,7 @@ func (s *Service) Departments(ctx context.Context, jurisdictionCode string) ([]D
 
 // Posts lists the posts of a department.
 func (s *Service) Posts(ctx context.Context, departmentID int64) ([]Post, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, department_id, name, name_en, duty, created_at, updated_at
+	rows, err := s.DB.Query(ctx, `SELECT id, department_id, name, name_en, duty, reaches_subordinate, created_at, updated_at
 		FROM posts WHERE department_id = ? ORDER BY id`, departmentID)
 	if err != nil {
 		return nil, fmt.Errorf("list posts of department %d: %w", departmentID, err)
@@ -128,7 +128,7 @@ func (s *Service) Posts(ctx context.Context, departmentID int64) ([]Post, error)
 	var out []Post
 	for rows.Next() {
 		var p Post
-		if err := rows.Scan(&p.ID, &p.DepartmentID, &p.Name, &p.NameEN, &p.Duty, &p.CreatedAt, &p.UpdatedAt); err != nil {
+		if err := rows.Scan(&p.ID, &p.DepartmentID, &p.Name, &p.NameEN, &p.Duty, &p.ReachesSubordinate, &p.CreatedAt, &p.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("list posts of department %d: %w", departmentID, err)
 		}
 		out = append(out, p)
