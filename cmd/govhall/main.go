@@ -30,15 +30,16 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"serve":   {"run the hall: web portal, JSON API, probes and metrics", "", runServe},
-		"migrate": {"apply database migrations and exit", "", runMigrate},
-		"audit":   {"verify the hash-chained audit trail (govhall audit verify)", "verify", runAudit},
-		"backup":  {"take a consistent copy of a running embedded hall", "", runBackup},
-		"restore": {"bring back a hall from a backup", "", runRestore},
-		"outbox":  {"print the newest SMS and e-mail messages with their text (the demo has no SMS gateway)", "", runOutbox},
-		"tokens":  {"issue, list and revoke API tokens of department systems", "issue|list|revoke", runTokens},
-		"ids":     {"check ID numbers and credit codes, given or one per line on stdin", "check [VALUE...]", runIDs},
-		"help":    {"list the commands, or explain one: govhall help COMMAND", "[COMMAND]", runHelp},
+		"serve":    {"run the hall: web portal, JSON API, probes and metrics", "", runServe},
+		"migrate":  {"apply database migrations and exit", "", runMigrate},
+		"audit":    {"verify the hash-chained audit trail (govhall audit verify)", "verify", runAudit},
+		"backup":   {"take a consistent copy of a running embedded hall", "", runBackup},
+		"restore":  {"bring back a hall from a backup", "", runRestore},
+		"accounts": {"create an installation's administrators (govhall accounts add)", "add", runAccounts},
+		"outbox":   {"print the newest SMS and e-mail messages with their text (the demo has no SMS gateway)", "", runOutbox},
+		"tokens":   {"issue, list and revoke API tokens of department systems", "issue|list|revoke", runTokens},
+		"ids":      {"check ID numbers and credit codes, given or one per line on stdin", "check [VALUE...]", runIDs},
+		"help":     {"list the commands, or explain one: govhall help COMMAND", "[COMMAND]", runHelp},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,7 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govhall/govhall/internal/app"
 	"github.com/govhall/govhall/internal/db/dbtest"
+	"github.com/govhall/govhall/internal/demo"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -133,5 +136,32 @@ func TestServeBinaryStopsOnSIGTERM(t *testing.T) {
 	code, out, errOut := govhall(t, "audit", "verify", "--data", data)
 	if code != 0 || !strings.Contains(out, "audit chain intact") {
 		t.Fatalf("audit verify: %d %s %s", code, out, errOut)
+	}
+}
+
+// An installation creates its administrators from the command line; the
+// password comes from standard input, never from the arguments.
+func TestAccountsAdd(t *testing.T) {
+	data := t.TempDir()
+	ctx := context.Background()
+	a, err := app.Open(ctx, app.Config{DataDir: data, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedOrg(ctx, a.DB, a.Org); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	stdinReader = strings.NewReader("weak\n")
+	code, _, errOut := govhall(t, "accounts", "add", "--data", data, "--kind", "security_admin", "--login", "sec-1",
+		"--name", "韩雪", "--id-number", "11010519491231002X", "--phone", "13700009999")
+	if code != 1 || !strings.Contains(errOut, "--password") {
+		t.Fatalf("a weak password: exit %d %q", code, errOut)
+	}
+	stdinReader = strings.NewReader("security-admin-2026\n")
+	code, out, errOut := govhall(t, "accounts", "add", "--data", data, "--kind", "security_admin", "--login", "sec-1",
+		"--name", "韩雪", "--id-number", "11010519491231002X", "--phone", "13700009999")
+	if code != 0 || !strings.Contains(out, "security_admin sec-1") {
+		t.Fatalf("accounts add: exit %d %q %q", code, out, errOut)
 	}
 }
