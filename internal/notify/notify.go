@@ -41,6 +41,7 @@ import (
 	"github.com/govhall/govhall/internal/actor"
 	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/errs"
+	"github.com/govhall/govhall/internal/ids"
 )
 
 // Channels a message can go through.
@@ -162,7 +163,7 @@ func mask(r string) string {
 		return local[:n] + "***@" + domain
 	}
 	if len(r) == 11 {
-		return r[:3] + "****" + r[7:]
+		return ids.MaskPhone(r)
 	}
 	return "***"
 }

@@ -173,7 +173,7 @@ func (s *Site) placeNames(r *http.Request, lang string) (map[string]string, erro
 func (s *Site) setAccountStatus(status string) http.HandlerFunc {
 	done := map[string]string{identity.StatusDisabled: "disabled", identity.StatusActive: "enabled"}[status]
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := accountID(r)
+		id, ok := pathID(r)
 		if !ok {
 			s.RenderError(w, r, http.StatusNotFound, "error.not_found")
 			return
@@ -189,7 +189,7 @@ func (s *Site) setAccountStatus(status string) http.HandlerFunc {
 // endAccountSessions signs an account out everywhere (a lost phone, a
 // shared computer, a suspected break-in).
 func (s *Site) endAccountSessions(w http.ResponseWriter, r *http.Request) {
-	id, ok := accountID(r)
+	id, ok := pathID(r)
 	if !ok {
 		s.RenderError(w, r, http.StatusNotFound, "error.not_found")
 		return
@@ -220,19 +220,6 @@ func (s *Site) accountActionFailed(w http.ResponseWriter, r *http.Request, err e
 	default:
 		s.internal(w, r, err)
 	}
-}
-
-// now is the identity service's clock (the tests move it).
-func (s *Site) now() time.Time {
-	if s.identity.Now != nil {
-		return s.identity.Now().UTC()
-	}
-	return time.Now().UTC()
-}
-
-func accountID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
 }
 
 // jurisdictionOptions are the divisions that have departments (the city and

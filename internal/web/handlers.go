@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/ids"
@@ -88,8 +87,8 @@ func (s *Site) addHandler(w http.ResponseWriter, r *http.Request) {
 
 // removeHandler withdraws a handler's authority.
 func (s *Site) removeHandler(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := pathID(r)
+	if !ok {
 		s.RenderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}

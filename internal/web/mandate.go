@@ -63,15 +63,6 @@ func choiceLabel(lang, value string, choices [][2]string) string {
 	return value
 }
 
-// mandateNow is the hall's clock (the identity service's, which tests
-// move): it decides when a mandate has expired.
-func (s *Site) mandateNow() time.Time {
-	if s.identity != nil && s.identity.Now != nil {
-		return s.identity.Now()
-	}
-	return time.Now()
-}
-
 // endOfDay is the midnight that ends t's day in Beijing: a mandate "valid
 // until 31 May" lasts through that day.
 func endOfDay(t time.Time) time.Time {
@@ -120,7 +111,7 @@ func (s *Site) listMandates(w http.ResponseWriter, r *http.Request, agent bool, 
 		s.mandateError(w, r, err)
 		return
 	}
-	lang, now := pageLang(r), s.mandateNow()
+	lang, now := pageLang(r), s.now()
 	b := &mandatesBody{Agent: agent, CSRF: p.CSRF}
 	names := map[int64]string{}
 	for _, m := range list {
@@ -155,7 +146,7 @@ func (s *Site) agentName(ctx context.Context, seen map[int64]string, id int64) (
 // the list at back.
 func (s *Site) revokeMandate(back string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := mandateID(r)
+		id, ok := pathID(r)
 		if !ok {
 			s.RenderError(w, r, http.StatusNotFound, "error.not_found")
 			return
@@ -166,12 +157,6 @@ func (s *Site) revokeMandate(back string) http.HandlerFunc {
 		}
 		seeOther(w, back)
 	}
-}
-
-// mandateID is the {id} of a mandate route.
-func mandateID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
 }
 
 // mandateError answers a failure that is no mistake in a form: a mandate
@@ -284,7 +269,7 @@ func (s *Site) mandateRequest(r *http.Request) (identity.MandateRequest, error) 
 		}
 		f.ValidUntil = endOfDay(d)
 	case f.Scope == identity.ScopeApplication:
-		f.ValidUntil = endOfDay(s.mandateNow().Add(mandateValidDefault))
+		f.ValidUntil = endOfDay(s.now().Add(mandateValidDefault))
 	default:
 		return f, required("valid_until", "")
 	}
@@ -307,7 +292,7 @@ var signatureFields = []fieldSpec{
 func (s *Site) confirmForm(w http.ResponseWriter, r *http.Request, m identity.Mandate) *confirmForm {
 	lang := pageLang(r)
 	action := "/agent/mandates/" + strconv.FormatInt(m.ID, 10) + "/confirm"
-	c := &confirmForm{M: mandateOut(lang, m, s.mandateNow()), SMS: m.Consent == identity.ConsentSMS}
+	c := &confirmForm{M: mandateOut(lang, m, s.now()), SMS: m.Consent == identity.ConsentSMS}
 	if c.SMS {
 		c.formView = s.newForm(w, r, lang, action, codeFields)
 		c.Intro = i18n.T(lang, "web.mandate.code_sent", map[string]any{"phone": c.M.Phone,
@@ -323,7 +308,7 @@ func (s *Site) confirmForm(w http.ResponseWriter, r *http.Request, m identity.Ma
 // pendingMandate finds the agent's pending mandate named by the route, or
 // answers 404 (not theirs, or none) or 409 (no longer pending).
 func (s *Site) pendingMandate(w http.ResponseWriter, r *http.Request) (identity.Mandate, bool) {
-	id, ok := mandateID(r)
+	id, ok := pathID(r)
 	if !ok {
 		s.RenderError(w, r, http.StatusNotFound, "error.not_found")
 		return identity.Mandate{}, false

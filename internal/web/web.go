@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/govhall/govhall/internal/actor"
 	"github.com/govhall/govhall/internal/i18n"
@@ -190,4 +191,19 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	h.Set("Content-Security-Policy", csp)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// now is the hall's clock: the identity service's, which tests move. It
+// decides when a mandate has expired and how old an account looks.
+func (s *Site) now() time.Time {
+	if s.identity != nil && s.identity.Now != nil {
+		return s.identity.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// pathID is the {id} of a route, a positive number or not found.
+func pathID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
 }
