@@ -2,8 +2,6 @@ package app_test
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -11,11 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/govhall/govhall/internal/actor"
-	"github.com/govhall/govhall/internal/app"
-	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/ids"
-	"github.com/govhall/govhall/internal/notify"
 )
 
 // demoPassword is the password of every demo account (internal/demo).
@@ -170,75 +164,18 @@ func browserEnterpriseRegisters(t *testing.T, engine string) {
 func browserOfficialsSignIn(t *testing.T, engine string) {
 	ctx := browser(t)
 	a, base := startHallOn(t, engine)
-	for _, c := range []struct{ login, kind, kindLabel string }{
-		{"qc-wjw-accept", identity.Staff, "部门工作人员"},
-		{"zhaozhuang-agent", identity.Agent, "村（社区）代办员"},
+	for _, c := range []struct{ login, kindLabel string }{
+		{"qc-wjw-accept", "部门工作人员"},
+		{"zhaozhuang-agent", "村（社区）代办员"},
 	} {
 		t.Run(c.login, func(t *testing.T) {
-			phone := ensureOfficial(t, a, c.login, c.kind)
-			navigate(t, ctx, base+"/login")
-			signIn(t, ctx, c.login, demoPassword)
-			if eval[bool](t, ctx, `!!document.querySelector('input[name="code"]')`) {
-				wantText(t, ctx, "the code step", "验证码", ids.MaskPhone(phone))
-				sms, err := notify.Latest(context.Background(), a.DB, phone, identity.LoginCodeSMS)
-				if err != nil {
-					t.Fatal(err)
-				}
-				before := eval[string](t, ctx, `String(performance.timeOrigin)`)
-				if err := do(ctx, chromedp.SendKeys(`input[name="code"]`, sms.Params["code"]+kb.Enter)); err != nil {
-					t.Fatal(err)
-				}
-				waitNewPage(t, ctx, before)
-				t.Logf("%s confirmed the login with the code sent to %s", c.login, ids.MaskPhone(phone))
-			}
+			signInOfficial(t, ctx, a, base, c.login) // password, then the SMS code: always both
 			waitPath(t, ctx, "/me")
 			wantText(t, ctx, c.login+"'s profile", c.kindLabel, c.login)
 			clickAndWait(t, ctx, `header form[action="/logout"] button`)
 			waitPath(t, ctx, "/")
 		})
 	}
-}
-
-// ensureOfficial returns the phone of a demo official, creating the
-// account when the seed has not (yet) made it.
-func ensureOfficial(t *testing.T, a *app.App, login, kind string) string {
-	t.Helper()
-	ctx := actor.With(context.Background(), actor.System("test"))
-	var phone string
-	err := a.DB.QueryRow(ctx, "SELECT phone FROM accounts WHERE login = ?", login).Scan(&phone)
-	if err == nil {
-		return phone
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		t.Fatal(err)
-	}
-	f := identity.StaffForm{Kind: kind, Login: login, Name: "测试" + login, Phone: "13700009999", Password: demoPassword,
-		JurisdictionCode: "341602000000"}
-	f.IDNumber, _ = ids.MakeIDNumber("341602", time.Date(1982, 4, 1, 0, 0, 0, 0, time.UTC), len(login))
-	switch kind {
-	case identity.Agent:
-		f.JurisdictionCode = "341602108201"
-		j, err := a.Org.Jurisdiction(ctx, f.JurisdictionCode)
-		pts, err2 := a.Org.ServicePoints(ctx, j)
-		if err != nil || err2 != nil || len(pts) == 0 {
-			t.Fatalf("no proxy point for %s: %v %v", login, err, err2)
-		}
-		f.ServicePointID = pts[0].ID
-	case identity.Staff:
-		deps, err := a.Org.Departments(ctx, f.JurisdictionCode)
-		if err != nil || len(deps) == 0 {
-			t.Fatalf("no department for %s: %v", login, err)
-		}
-		posts, err := a.Org.Posts(ctx, deps[0].ID)
-		if err != nil || len(posts) == 0 {
-			t.Fatalf("no post for %s: %v", login, err)
-		}
-		f.PostIDs = []int64{posts[0].ID}
-	}
-	if _, err := a.Identity.CreateAccount(ctx, f); err != nil {
-		t.Fatal(err)
-	}
-	return f.Phone
 }
 
 // Registration and sign-in run on both engines.

@@ -25,11 +25,7 @@ func startHall(t *testing.T) (*app.App, string) { return startHallOn(t, "sqlite"
 func startHallOn(t *testing.T, engine string) (*app.App, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg := app.Config{DataDir: t.TempDir(), Log: quietLog()}
-	if engine == "postgres" {
-		cfg.DB = dbtest.PostgresURL(t)
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := app.Open(ctx, hallConfig(t, engine))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +48,16 @@ func startHallOn(t *testing.T, engine string) (*app.App, string) {
 	return a, "http://" + ln.Addr().String()
 }
 
+// hallConfig is a test hall's configuration: an empty data dir, and for
+// "postgres" a fresh database of the test server.
+func hallConfig(t *testing.T, engine string) app.Config {
+	cfg := app.Config{DataDir: t.TempDir(), Log: quietLog()}
+	if engine == "postgres" {
+		cfg.DB = dbtest.PostgresURL(t)
+	}
+	return cfg
+}
+
 // onBothEngines runs an end-to-end test on SQLite and on PostgreSQL.
 func onBothEngines(t *testing.T, fn func(t *testing.T, engine string)) {
 	for _, engine := range []string{"sqlite", "postgres"} {
@@ -62,35 +68,30 @@ func onBothEngines(t *testing.T, fn func(t *testing.T, engine string)) {
 // The first start seeds the demo hall; a second start on the same store
 // seeds nothing twice. Both engines.
 func TestSeedOnceOnBothEngines(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			cfg := app.Config{DataDir: t.TempDir(), Log: quietLog()}
-			if engine == "postgres" {
-				cfg.DB = dbtest.PostgresURL(t)
+	onBothEngines(t, func(t *testing.T, engine string) {
+		cfg := hallConfig(t, engine)
+		ctx := context.Background()
+		var entries []int64
+		for i, want := range []bool{true, false} {
+			a, err := app.Open(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
 			}
-			ctx := context.Background()
-			var entries []int64
-			for i, want := range []bool{true, false} {
-				a, err := app.Open(ctx, cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				did, err := a.Seed(ctx)
-				if err != nil || did != want {
-					t.Fatalf("start %d: seeded=%v err=%v, want seeded=%v", i+1, did, err, want)
-				}
-				r, err := audit.Verify(ctx, a.DB, nil)
-				if err != nil || !r.OK() {
-					t.Fatalf("audit chain: %+v %v", r, err)
-				}
-				entries = append(entries, r.Entries)
-				a.Close()
+			did, err := a.Seed(ctx)
+			if err != nil || did != want {
+				t.Fatalf("start %d: seeded=%v err=%v, want seeded=%v", i+1, did, err, want)
 			}
-			if entries[0] == 0 || entries[0] != entries[1] {
-				t.Fatalf("audit entries after each start: %v (the seed must be traced once)", entries)
+			r, err := audit.Verify(ctx, a.DB, nil)
+			if err != nil || !r.OK() {
+				t.Fatalf("audit chain: %+v %v", r, err)
 			}
-		})
-	}
+			entries = append(entries, r.Entries)
+			a.Close()
+		}
+		if entries[0] == 0 || entries[0] != entries[1] {
+			t.Fatalf("audit entries after each start: %v (the seed must be traced once)", entries)
+		}
+	})
 }
 
 // Shutdown lets a request in flight finish before Serve returns.

@@ -100,6 +100,5 @@ func TestBrowserMandateSignature(t *testing.T) {
 // to their phone.
 func agentSignsIn(t *testing.T, ctx context.Context, a *app.App, base string) {
 	t.Helper()
-	ensureOfficial(t, a, "zhaozhuang-agent", identity.Agent)
 	signInOfficial(t, ctx, a, base, "zhaozhuang-agent")
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/govhall/govhall/internal/app"
-	"github.com/govhall/govhall/internal/db/dbtest"
 	"github.com/govhall/govhall/internal/demo"
 	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/notify"
@@ -246,11 +245,7 @@ func policyMatrix(t *testing.T, a *app.App) {
 func openHall(t *testing.T, engine string) *app.App {
 	t.Helper()
 	ctx := context.Background()
-	cfg := app.Config{DataDir: t.TempDir(), Log: quietLog()}
-	if engine == "postgres" {
-		cfg.DB = dbtest.PostgresURL(t)
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := app.Open(ctx, hallConfig(t, engine))
 	if err != nil {
 		t.Fatal(err)
 	}
