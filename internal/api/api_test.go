@@ -19,6 +19,7 @@ import (
 	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/db/dbtest"
 	"github.com/govhall/govhall/internal/demo"
+	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/org"
 	"github.com/govhall/govhall/internal/server"
 )
@@ -26,17 +27,24 @@ import (
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
 func newAPI(t *testing.T, d *db.DB) (*api.API, http.Handler) {
+	a, mux, _ := newSeededAPI(t, d)
+	return a, mux
+}
+
+// newSeededAPI serves the API of the demo hall (structure and accounts) on
+// a bare mux, without the edge, and returns its identity service.
+func newSeededAPI(t *testing.T, d *db.DB) (*api.API, *http.ServeMux, *identity.Service) {
 	t.Helper()
 	l, _ := audit.New("", nil)
-	s := &org.Service{DB: d, Audit: l}
-	if _, err := demo.SeedOrg(context.Background(), d, s); err != nil {
+	o := &org.Service{DB: d, Audit: l}
+	s := &identity.Service{DB: d, Audit: l}
+	if _, err := demo.Seed(context.Background(), d, o, s); err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := api.New(api.Config{Org: s, Log: log})
+	a := api.New(api.Config{Org: o, Identity: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	mux := http.NewServeMux()
 	a.Register(mux)
-	return a, mux
+	return a, mux, s
 }
 
 func get(t *testing.T, h http.Handler, path, lang string) (*http.Response, []byte) {

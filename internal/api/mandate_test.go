@@ -3,21 +3,16 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/govhall/govhall/internal/api"
-	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/db/dbtest"
-	"github.com/govhall/govhall/internal/demo"
 	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/ids"
-	"github.com/govhall/govhall/internal/org"
 )
 
 // GET /api/v1/mandates lists the caller's mandates, the resident's and the
@@ -25,15 +20,7 @@ import (
 func TestListMandates(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		l, _ := audit.New("", nil)
-		o := &org.Service{DB: d, Audit: l}
-		s := &identity.Service{DB: d, Audit: l}
-		if _, err := demo.SeedOrg(ctx, d, o); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := demo.SeedAccounts(ctx, d, o, s); err != nil {
-			t.Fatal(err)
-		}
+		_, mux, s := newSeededAPI(t, d)
 		agent, li, firm := accountByLogin(t, d, s, "zhaozhuang-agent"), accountByLogin(t, d, s, "341602198807150036"), accountByLogin(t, d, s, "")
 		_, err := s.RequestMandate(ctx, agent, identity.MandateRequest{ResidentIDNumber: li.IDNumber, ResidentName: li.Name,
 			ResidentPhone: li.Phone, Scope: identity.ScopeApplication, Subject: "流动人口婚育证明",
@@ -41,9 +28,6 @@ func TestListMandates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := api.New(api.Config{Org: o, Identity: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		mux := http.NewServeMux()
-		a.Register(mux)
 		for _, c := range []struct {
 			who  identity.Account
 			name string

@@ -154,13 +154,7 @@ func (a *App) buildHandler() error {
 // Seed builds the demo hall when it is not there yet and reports whether it
 // did anything.
 func (a *App) Seed(ctx context.Context) (bool, error) {
-	ctx = actor.With(ctx, actor.System("seed"))
-	didOrg, err := demo.SeedOrg(ctx, a.DB, a.Org)
-	if err != nil {
-		return false, err
-	}
-	didAccounts, err := demo.SeedAccounts(ctx, a.DB, a.Org, a.Identity)
-	return didOrg || didAccounts, err
+	return demo.Seed(actor.With(ctx, actor.System("seed")), a.DB, a.Org, a.Identity)
 }
 
 // Serve answers requests on ln until ctx is cancelled, then stops taking new

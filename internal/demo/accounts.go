@@ -171,3 +171,14 @@ func DemoAccounts() []DemoAccount {
 	}
 	return out
 }
+
+// Seed builds the whole demo hall, structure and accounts, and reports
+// whether it did anything.
+func Seed(ctx context.Context, d *db.DB, o *org.Service, s *identity.Service) (bool, error) {
+	didOrg, err := SeedOrg(ctx, d, o)
+	if err != nil {
+		return false, err
+	}
+	didAccounts, err := SeedAccounts(ctx, d, o, s)
+	return didOrg || didAccounts, err
+}
