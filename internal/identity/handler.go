@@ -12,7 +12,8 @@ import (
 
 // Handlers (经办人) are the registered persons an enterprise authorises to
 // act for it: they sign in as themselves and apply in the enterprise's
-// name, and the trail shows who did it.
+// name, and the trail shows who did it. The policy's record scope (ScopeOf)
+// gives a handler the enterprise's records.
 
 // AddHandler authorises the registered person with the given ID number to
 // act for the enterprise.
@@ -72,14 +73,6 @@ func (s *Service) Handlers(ctx context.Context, enterpriseID int64) ([]Account, 
 func (s *Service) EnterprisesOf(ctx context.Context, personID int64) ([]Account, error) {
 	return s.accounts(ctx, "SELECT "+accountCols+` FROM accounts
 		WHERE id IN (SELECT enterprise_id FROM enterprise_handlers WHERE person_id = ?) ORDER BY name, id`, personID)
-}
-
-// CanActFor reports whether a person may act in an enterprise's name.
-func (s *Service) CanActFor(ctx context.Context, personID, enterpriseID int64) (bool, error) {
-	var n int
-	err := s.DB.QueryRow(ctx, "SELECT count(*) FROM enterprise_handlers WHERE enterprise_id = ? AND person_id = ?",
-		enterpriseID, personID).Scan(&n)
-	return n > 0, err
 }
 
 func (s *Service) accounts(ctx context.Context, q string, args ...any) ([]Account, error) {

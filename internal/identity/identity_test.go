@@ -469,15 +469,16 @@ func TestEnterpriseHandlers(t *testing.T) {
 		}
 		hs, _ := s.Handlers(ctx, ent.ID)
 		es, _ := s.EnterprisesOf(ctx, li.ID)
-		can, _ := s.CanActFor(ctx, li.ID, ent.ID)
-		if len(hs) != 1 || hs[0].ID != li.ID || len(es) != 1 || es[0].ID != ent.ID || !can {
-			t.Fatalf("handlers %v, enterprises %v, can act %v", hs, es, can)
+		entRecord := identity.Record{OwnerAccountID: ent.ID}
+		sc, _ := s.ScopeOf(ctx, identity.Principal{Account: li})
+		if len(hs) != 1 || hs[0].ID != li.ID || len(es) != 1 || es[0].ID != ent.ID || !sc.CanSee(entRecord) {
+			t.Fatalf("handlers %v, enterprises %v, scope %+v", hs, es, sc)
 		}
 		if err := s.RemoveHandler(ctx, ent, li.ID); err != nil {
 			t.Fatal(err)
 		}
-		if can, _ := s.CanActFor(ctx, li.ID, ent.ID); can {
-			t.Fatal("a removed handler can still act")
+		if sc, _ := s.ScopeOf(ctx, identity.Principal{Account: li}); sc.CanSee(entRecord) {
+			t.Fatal("a removed handler still sees the enterprise's records")
 		}
 	})
 }

@@ -82,11 +82,6 @@ func (s *Service) checkJurisdiction(ctx context.Context, j *Jurisdiction) error 
 	return nil
 }
 
-// RenameJurisdiction changes a division's names.
-func (s *Service) RenameJurisdiction(ctx context.Context, code, name, nameEN string) error {
-	return s.rename(ctx, "jurisdiction", "jurisdictions", "code", code, name, nameEN)
-}
-
 // CreateDepartment adds a department to a jurisdiction. Its credit code must
 // pass GB 32100's checks.
 func (s *Service) CreateDepartment(ctx context.Context, d Department) (Department, error) {
@@ -129,11 +124,6 @@ func (s *Service) CreateDepartment(ctx context.Context, d Department) (Departmen
 	return d, nil
 }
 
-// RenameDepartment changes a department's names.
-func (s *Service) RenameDepartment(ctx context.Context, id int64, name, nameEN string) error {
-	return s.rename(ctx, "department", "departments", "id", id, name, nameEN)
-}
-
 // CreatePost adds a post to a department.
 func (s *Service) CreatePost(ctx context.Context, p Post) (Post, error) {
 	p.Name, p.NameEN, p.Duty = strings.TrimSpace(p.Name), strings.TrimSpace(p.NameEN), strings.TrimSpace(p.Duty)
@@ -163,11 +153,6 @@ func (s *Service) CreatePost(ctx context.Context, p Post) (Post, error) {
 		return Post{}, fmt.Errorf("create post %q: %w", p.Name, err)
 	}
 	return p, nil
-}
-
-// RenamePost changes a post's names.
-func (s *Service) RenamePost(ctx context.Context, id int64, name, nameEN string) error {
-	return s.rename(ctx, "post", "posts", "id", id, name, nameEN)
 }
 
 // CreateServicePoint adds a service centre (city, county or town level) or
@@ -206,34 +191,6 @@ func (s *Service) CreateServicePoint(ctx context.Context, p ServicePoint) (Servi
 		return ServicePoint{}, fmt.Errorf("create service point %q: %w", p.Name, err)
 	}
 	return p, nil
-}
-
-// rename is the shared body of the Rename methods; table and key column are
-// constants of this package, never caller input.
-func (s *Service) rename(ctx context.Context, object, table, keyCol string, key any, name, nameEN string) error {
-	name, nameEN = strings.TrimSpace(name), strings.TrimSpace(nameEN)
-	if name == "" {
-		return errs.Field("name", "error.required", nil)
-	}
-	ev := audit.Event{Action: "org." + object + ".rename", ObjectType: object, ObjectID: fmt.Sprint(key),
-		Detail: map[string]string{"name": name, "name_en": nameEN}}
-	err := s.Audit.Change(ctx, s.DB, ev, func(tx *db.Tx, _ *audit.Event) error {
-		res, err := tx.Exec(ctx, "UPDATE "+table+" SET name = ?, name_en = ?, updated_at = ? WHERE "+keyCol+" = ?",
-			name, nameEN, s.now(), key)
-		if db.IsUniqueViolation(err) {
-			return &errs.Error{Code: errs.Conflict, Field: "name", Key: "org.error.name_taken"}
-		} else if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return &errs.Error{Code: errs.NotFound, Key: "error.not_found", Err: db.ErrNotFound}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("rename %s %v: %w", object, key, err)
-	}
-	return nil
 }
 
 func isDigits(s string, n int) bool {
