@@ -12,8 +12,6 @@ import (
 	"github.com/govhall/govhall/internal/ids"
 )
 
-// demoPassword is the password of every demo account (internal/demo).
-const demoPassword = "govhall-demo-2014"
 
 // typeInto empties each field and types its value, as a person does, key
 // by key.
