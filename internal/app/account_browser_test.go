@@ -12,7 +12,6 @@ import (
 	"github.com/govhall/govhall/internal/ids"
 )
 
-
 // typeInto empties each field and types its value, as a person does, key
 // by key.
 func typeInto(t *testing.T, ctx context.Context, fields [][2]string) {
