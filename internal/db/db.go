@@ -209,6 +209,12 @@ func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
 }
 
+// Prepare makes a statement for repeated use in the transaction (bulk
+// writes); the caller closes it.
+func (t *Tx) Prepare(ctx context.Context, q string) (*sql.Stmt, error) {
+	return t.tx.PrepareContext(ctx, t.d.Rebind(q))
+}
+
 // WithTx runs fn in one write transaction and commits when fn returns nil.
 // A panic or error rolls everything back: a change is never half-written.
 func (d *DB) WithTx(ctx context.Context, fn func(*Tx) error) (err error) {

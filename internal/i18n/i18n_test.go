@@ -68,7 +68,7 @@ func TestT(t *testing.T) {
 }
 
 // keyUse finds message keys handed to errs in Go code.
-var keyUse = regexp.MustCompile(`(?:errs\.(?:New|Field)\([^"]*(?:"[a-z_]+",\s*)?|Key:\s*)"([a-z_]+(?:\.[a-z_]+)+)"`)
+var keyUse = regexp.MustCompile(`(?:errs\.(?:New|Field)\([^"]*(?:"[a-z_.\[\]0-9]+",\s*)?|Key:\s*)"([a-z_]+(?:\.[a-z_]+)+)"`)
 
 func TestEveryErrorKeyIsInTheCatalog(t *testing.T) {
 	root := "../.."
