@@ -27,12 +27,13 @@ const maxLine = 1 << 20
 
 const idsUsage = `Usage: govhall ids check [VALUE...]
 
-Check citizen ID numbers (GB 11643) and unified social credit codes
-(GB 32100), for example a spreadsheet column before an import. With no
+Check citizen ID numbers (GB 11643), unified social credit codes
+(GB 32100) and electronic licence identifiers (1.2.156.3005.2.…, check
+character MOD 37,36), for example a spreadsheet column before an import. With no
 VALUE, reads one value per line from standard input (blank lines skipped).
 
 For each value prints one line: the value as given, its kind (id_number,
-credit_code or unknown) and "valid" or "invalid: CHECK (position N)",
+credit_code, licence_id or unknown) and "valid" or "invalid: CHECK (position N)",
 tab-separated; a valid value whose normalised form differs (full-width
 characters, a lower-case x) is followed by "→ NORMALISED". A county code
 outside the known table is a warning, not a refusal.
@@ -111,7 +112,7 @@ func (c *idChecker) check(value string) {
 	var verdict string
 	switch {
 	case r.Kind == ids.KindUnknown:
-		verdict = "invalid: neither an ID number nor a credit code"
+		verdict = "invalid: neither an ID number, a credit code nor an e-licence identifier"
 	case !r.Valid && r.Pos > 0:
 		verdict = fmt.Sprintf("invalid: %s (position %d)", r.Check, r.Pos)
 	case !r.Valid:

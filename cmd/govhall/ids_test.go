@@ -36,7 +36,7 @@ func TestIDsCheckStdin(t *testing.T) {
 		"1101051949123100\tid_number\tinvalid: length",
 		"91110000600037341M\tcredit_code\tinvalid: check character (position 18)",
 		"110101194912310024\tid_number\tvalid (warning: unknown county code 110101)",
-		"13812345678\tunknown\tinvalid: neither an ID number nor a credit code",
+		"13812345678\tunknown\tinvalid: neither an ID number, a credit code nor an e-licence identifier",
 		"99010519491231002X\tid_number\tinvalid: province (position 1)",
 	}
 	if code != 1 || errOut != "" || out != strings.Join(want, "\n")+"\n" {

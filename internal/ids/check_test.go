@@ -1,6 +1,7 @@
 package ids
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -17,6 +18,10 @@ func TestCheck(t *testing.T) {
 		{"９１１１００００６０００３７３４１ｌ", Result{Kind: KindCreditCode, Valid: true, Normalised: "91110000600037341L"}},
 		{"91110000600037341M", Result{Kind: KindCreditCode, Check: "check character", Pos: 18, Normalised: "91110000600037341M"}},
 		{"9111000060003734L", Result{Kind: KindCreditCode, Check: "length", Normalised: "9111000060003734L"}},
+		{realLicenceIDs[0], Result{Kind: KindLicenceID, Valid: true, Normalised: realLicenceIDs[0]}},
+		{strings.ToLower(realLicenceIDs[1]), Result{Kind: KindLicenceID, Valid: true, Normalised: realLicenceIDs[1]}},
+		{strings.Replace(realLicenceIDs[1], ".S", ".T", 1), Result{Kind: KindLicenceID, Check: "check", Normalised: strings.Replace(realLicenceIDs[1], ".S", ".T", 1)}},
+		{"1.2.156.3005.2.x", Result{Kind: KindLicenceID, Check: "format", Normalised: "1.2.156.3005.2.X"}},
 		{"13812345678", Result{Kind: KindUnknown, Check: "kind", Normalised: "13812345678"}},
 		{" 张三 ", Result{Kind: KindUnknown, Check: "kind", Normalised: "张三"}},
 	}
@@ -55,7 +60,7 @@ func TestCheckWarnsOfUnknownCounty(t *testing.T) {
 }
 
 func FuzzCheck(f *testing.F) {
-	for _, s := range []string{"11010519491231002X", "91110000600037341L", "12341600003000012X", "１３８", "\ufeff"} {
+	for _, s := range []string{"11010519491231002X", "91110000600037341L", "12341600003000012X", "１３８", "\ufeff", realLicenceIDs[0]} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -69,6 +74,10 @@ func FuzzCheck(f *testing.F) {
 			}
 		case r.Valid && r.Kind == KindCreditCode:
 			if err := ValidateCreditCode(r.Normalised); err != nil {
+				t.Fatalf("%q: %+v but %v", s, r, err)
+			}
+		case r.Valid && r.Kind == KindLicenceID:
+			if l, err := ParseLicenceID(r.Normalised); err != nil || l.String() != r.Normalised {
 				t.Fatalf("%q: %+v but %v", s, r, err)
 			}
 		case !r.Valid && r.Kind != KindUnknown && r.Err == nil:

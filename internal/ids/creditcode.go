@@ -3,7 +3,9 @@
 // are normalised, validated (an error names the check that failed and its
 // message key) and generated here; Check classifies a value of unknown kind;
 // the Mask functions hide ID numbers, phone numbers and names for display and
-// logs. E-licence identifiers and case numbers join it as their issues land.
+// logs. Electronic licence identifiers (1.2.156.3005.2.…, check character ISO
+// 7064 MOD 37,36) are built and parsed here too; case numbers join as their
+// issue lands.
 package ids
 
 import (
