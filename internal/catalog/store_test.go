@@ -74,7 +74,7 @@ func eiaForm(dept int64) catalog.Item {
 			PowerSource: 1, BodyNature: 1, UseLevels: []int{catalog.LevelCounty},
 			Statutory: catalog.Limit{Days: 30}, Promised: catalog.Limit{Days: 10}, CaseType: catalog.Promised,
 			Objects: []int{catalog.ObjectEnterprise}, Online: true, OnlineDepth: 3,
-			Channels:  catalog.Channels{Express: true},
+			Channels: catalog.Channels{Express: true},
 			Materials: []catalog.Material{
 				{Name: "建设项目环境影响报告表", Necessity: "required", Kind: "original", Source: catalog.FromApplicant},
 				{Name: "营业执照", Necessity: "required", Kind: "licence", Source: catalog.FromLicence, LicenceType: "demo-business-licence"},

@@ -87,7 +87,10 @@ func startCluster() (*cluster, error) {
 		c.account = u.Username
 	}
 	data := filepath.Join(dir, "data")
-	if out, err := c.run("initdb", "-D", data, "-U", c.account, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
+	// Collation C keeps sorting by code point; a UTF-8 ctype lets pg_trgm
+	// see Chinese characters as word characters (under ctype C it makes no
+	// trigrams of them, and catalog search could not use its index).
+	if out, err := c.run("initdb", "-D", data, "-U", c.account, "--auth=trust", "--encoding=UTF8", "--locale=C", "--lc-ctype=C.UTF-8", "--no-sync"); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %v: %s", err, lastLines(out))
 	}
