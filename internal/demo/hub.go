@@ -1,0 +1,65 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/govhall/govhall/internal/hub"
+	"github.com/govhall/govhall/internal/hub/synth"
+)
+
+// HubSeedName marks the data hub's demo records in the seeds table.
+const HubSeedName = "hub-bozhou-v1"
+
+// DefaultHubPersons is the size of the demo hall's population database.
+const DefaultHubPersons = 100000
+
+// hubSeed fixes the generated records, so every demo hall holds the same
+// people (the demo accounts' persons among them: synth writes them first).
+const hubSeed = 2014
+
+// SeedHub fills the data hub of the demo hall once: a generated Bozhou-like
+// population of persons (0 means DefaultHubPersons), with legal entities
+// and e-licences in the city's proportions (about 1 entity per 22 persons,
+// here 1 licence per person), loaded as the departments' exports through
+// the hub's own import. An interrupted seed resumes on the next start: the
+// generator writes the same files again and the import goes on after its
+// last committed line.
+func SeedHub(ctx context.Context, h *hub.Service, persons int) (bool, error) {
+	var n int
+	if err := h.DB.QueryRow(ctx, "SELECT count(*) FROM seeds WHERE name = ?", HubSeedName).Scan(&n); err != nil {
+		return false, fmt.Errorf("read seeds: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if persons <= 0 {
+		persons = DefaultHubPersons
+	}
+	dir, err := os.MkdirTemp("", "govhall-demo-hub-")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(dir)
+	m, err := synth.Generate(ctx, synth.Config{Persons: persons, Entities: max(persons/22, 1),
+		Licences: persons, Seed: hubSeed, Dir: dir})
+	if err != nil {
+		return false, fmt.Errorf("demo hub: generate: %w", err)
+	}
+	for _, f := range m.Files {
+		rep, err := h.Import(ctx, hub.ImportRequest{Source: f.Source, Kind: f.Kind, Path: filepath.Join(dir, f.File)})
+		if err != nil {
+			return false, fmt.Errorf("demo hub: %w", err)
+		}
+		if rep.Status != "done" {
+			return false, fmt.Errorf("demo hub: %s: %d rows rejected", f.File, rep.Rejected)
+		}
+	}
+	if _, err := h.DB.Exec(ctx, "INSERT INTO seeds (name, applied_at) VALUES (?, ?)", HubSeedName, time.Now().UTC()); err != nil {
+		return false, fmt.Errorf("mark seed: %w", err)
+	}
+	return true, nil
+}

@@ -1,0 +1,313 @@
+package hub
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/govhall/govhall/internal/db"
+	"github.com/govhall/govhall/internal/errs"
+	"github.com/govhall/govhall/internal/ids"
+)
+
+// Profiles (issue 5, part 5): a person with their family links and
+// licences, an entity with its licences, every value with the department
+// it came from and when. Reads go through guard (access.go): authorized
+// for the purpose and written to the access log, allowed or not.
+
+// Datum is one value with its provenance: the authoritative department
+// (a department kind, e.g. public_security) and when the value came (the
+// import that last wrote it; zero when not known, e.g. a licence the hall
+// issued itself carries its issue date instead).
+type Datum struct {
+	Value  string    `json:"value"`
+	Source string    `json:"source"`
+	At     time.Time `json:"at,omitzero"`
+}
+
+// Relative is a family member of a profile's person. Source and At are
+// those of the link (marriage: civil affairs; parents and children: birth
+// registration); names, sex and birth dates are the registry's.
+type Relative struct {
+	IDNumber  string    `json:"id_number"`
+	Name      string    `json:"name"`
+	Sex       string    `json:"sex"` // M or F
+	BirthDate string    `json:"birth_date"`
+	Status    string    `json:"status"`
+	Source    string    `json:"source"`
+	At        time.Time `json:"at,omitzero"`
+}
+
+// LicenceEntry is one of a holder's licences.
+type LicenceEntry struct {
+	Identifier string    `json:"identifier"`
+	TypeCode   string    `json:"type_code"`
+	TypeName   string    `json:"type_name"`
+	TypeNameEN string    `json:"type_name_en"`
+	Number     string    `json:"number"`
+	IssuerCode string    `json:"issuer_code"`
+	IssuerName string    `json:"issuer_name"`
+	IssuedOn   string    `json:"issued_on"`
+	ExpiresOn  string    `json:"expires_on,omitempty"`
+	Status     string    `json:"status"` // valid or revoked
+	Source     string    `json:"source"`
+	At         time.Time `json:"at,omitzero"`
+}
+
+// Profile is a person's or an entity's data in the hub. Data is keyed by
+// data element (person.name, person.marital_status, entity.address …, the
+// names catalog forms use for prefill).
+type Profile struct {
+	Kind     string           `json:"kind"` // person or entity
+	ID       string           `json:"id"`   // ID number or credit code
+	Data     map[string]Datum `json:"data"`
+	Spouse   *Relative        `json:"spouse,omitempty"`
+	Father   *Relative        `json:"father,omitempty"`
+	Mother   *Relative        `json:"mother,omitempty"`
+	Children []Relative       `json:"children,omitempty"`
+	Licences []LicenceEntry   `json:"licences"`
+}
+
+// Get returns the value of an element ("" when absent).
+func (p Profile) Get(element string) string { return p.Data[element].Value }
+
+// Profile reads a person's profile by ID number for purpose p.
+func (s *Service) Profile(ctx context.Context, idNumber string, p Purpose) (Profile, error) {
+	idNumber = ids.NormalizeIDNumber(idNumber)
+	if err := s.guard(ctx, SubjectPerson, idNumber, p, "profile"); err != nil {
+		return Profile{}, err
+	}
+	return s.readPerson(ctx, idNumber)
+}
+
+// EntityProfile reads an entity's profile by credit code for purpose p.
+func (s *Service) EntityProfile(ctx context.Context, creditCode string, p Purpose) (Profile, error) {
+	creditCode = ids.NormalizeCreditCode(creditCode)
+	if err := s.guard(ctx, SubjectEntity, creditCode, p, "profile"); err != nil {
+		return Profile{}, err
+	}
+	return s.readEntity(ctx, creditCode)
+}
+
+// errNotInHub is the answer for a subject the hub does not hold.
+func errNotInHub(kind string) error {
+	key := "hub.access.not_in_hub_person"
+	if kind == SubjectEntity {
+		key = "hub.access.not_in_hub_entity"
+	}
+	return &errs.Error{Code: errs.NotFound, Key: key, Err: db.ErrNotFound}
+}
+
+// personElements are the person's own columns as data elements, with the
+// provenance column that says which import wrote them.
+var personElements = []struct{ element, prov string }{
+	{"person.id_number", "registry"}, {"person.name", "registry"}, {"person.former_names", "registry"},
+	{"person.sex", "registry"}, {"person.ethnicity", "registry"}, {"person.birth_date", "registry"},
+	{"person.hukou_address", "registry"}, {"person.hukou_division", "registry"},
+	{"person.current_address", "registry"}, {"person.phone", "registry"}, {"person.status", "registry"},
+	{"person.marital_status", "marriage"}, {"person.spouse.id_number", "marriage"},
+	{"person.father.id_number", "birth"}, {"person.mother.id_number", "birth"},
+}
+
+// sourceElement maps an element to its row in hub_sources.
+var sourceElement = map[string]string{
+	"person.spouse.id_number": "person.spouse_id", "person.father.id_number": "person.father_id",
+	"person.mother.id_number": "person.mother_id", "entity.legal_representative": "entity.legal_rep",
+	"entity.legal_representative_id": "entity.legal_rep_id",
+}
+
+const personCols = `id_number, name, former_names, sex, ethnicity, birth_date, hukou_address, hukou_division,
+	current_address, phone, status, marital_status, spouse_id, father_id, mother_id,
+	COALESCE(registry_import, 0), COALESCE(marriage_import, 0), COALESCE(birth_import, 0)`
+
+// personRow is a row of hub_persons as a profile reads it.
+type personRow struct {
+	tag  int        // 0 the person, 1 a spouse or parent, 2 a child
+	v    [15]string // personCols' text columns
+	imps [3]int64   // registry, marriage, birth imports
+}
+
+// familyQuery reads the person, their spouse and parents (by the person's
+// own links) and their children (by the father and mother indexes) in one
+// round trip.
+var familyQuery = "SELECT 0, " + personCols + " FROM hub_persons WHERE id_number = ?" +
+	" UNION ALL SELECT 1, " + personCols + " FROM hub_persons WHERE id_number IN" +
+	" (SELECT spouse_id FROM hub_persons WHERE id_number = ? UNION ALL SELECT father_id FROM hub_persons WHERE id_number = ?" +
+	" UNION ALL SELECT mother_id FROM hub_persons WHERE id_number = ?)" +
+	" UNION ALL SELECT 2, " + personCols + " FROM hub_persons WHERE father_id = ? AND father_id <> ''" +
+	" UNION ALL SELECT 2, " + personCols + " FROM hub_persons WHERE mother_id = ? AND mother_id <> ''"
+
+func (s *Service) readPerson(ctx context.Context, id string) (Profile, error) {
+	st, err := s.stmts(ctx)
+	if err != nil {
+		return Profile{}, err
+	}
+	rows, err := st.family.QueryContext(ctx, id, id, id, id, id, id)
+	if err != nil {
+		return Profile{}, fmt.Errorf("read person: %w", err)
+	}
+	var self *personRow
+	var family []personRow
+	for rows.Next() {
+		var r personRow
+		dest := []any{&r.tag}
+		for i := range r.v {
+			dest = append(dest, &r.v[i])
+		}
+		if err := rows.Scan(append(dest, &r.imps[0], &r.imps[1], &r.imps[2])...); err != nil {
+			rows.Close()
+			return Profile{}, fmt.Errorf("read person: %w", err)
+		}
+		if r.tag == 0 {
+			self = &r
+		} else {
+			family = append(family, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Profile{}, fmt.Errorf("read person: %w", err)
+	}
+	if self == nil {
+		return Profile{}, errNotInHub(SubjectPerson)
+	}
+	meta, err := s.meta(ctx)
+	if err != nil {
+		return Profile{}, err
+	}
+	imps := self.imps[:]
+	for _, r := range family {
+		imps = append(imps, r.imps[2])
+	}
+	if err := meta.knowImports(ctx, s, imps...); err != nil {
+		return Profile{}, err
+	}
+	pr := Profile{Kind: SubjectPerson, ID: id, Data: make(map[string]Datum, len(personElements))}
+	prov := map[string]int64{"registry": self.imps[0], "marriage": self.imps[1], "birth": self.imps[2]}
+	for i, e := range personElements {
+		if self.v[i] != "" {
+			pr.Data[e.element] = meta.datum(e.element, self.v[i], prov[e.prov])
+		}
+	}
+	pr.addFamily(self, family, meta)
+	pr.Licences, err = s.readLicences(ctx, id, meta)
+	return pr, err
+}
+
+// addFamily sorts the relatives read with the person into spouse,
+// parents and children, each with the provenance of its link.
+func (pr *Profile) addFamily(self *personRow, family []personRow, meta *hubMeta) {
+	spouse, father, mother := self.v[12], self.v[13], self.v[14]
+	seen := map[string]bool{}
+	for _, f := range family {
+		r := Relative{IDNumber: f.v[0], Name: f.v[1], Sex: f.v[3], BirthDate: f.v[5], Status: f.v[10]}
+		if seen[r.IDNumber+strconv.Itoa(f.tag)] {
+			continue // a child found by both parents' indexes
+		}
+		seen[r.IDNumber+strconv.Itoa(f.tag)] = true
+		switch {
+		case f.tag == 2: // a child: the link is the child's birth registration
+			d := meta.datum("person.father.id_number", r.IDNumber, f.imps[2])
+			r.Source, r.At = d.Source, d.At
+			pr.Children = append(pr.Children, r)
+		case r.IDNumber == spouse:
+			d := pr.Data["person.spouse.id_number"]
+			r.Source, r.At = d.Source, d.At
+			pr.Spouse = &r
+		case r.IDNumber == father || r.IDNumber == mother:
+			d := pr.Data["person.father.id_number"]
+			r.Source, r.At = d.Source, d.At
+			if r.IDNumber == father {
+				pr.Father = &r
+			} else {
+				pr.Mother = &r
+			}
+		}
+	}
+	sort.Slice(pr.Children, func(i, j int) bool { return pr.Children[i].BirthDate < pr.Children[j].BirthDate })
+}
+
+const licencesQuery = `SELECT identifier, type_code, number, issuer_code, issuer_name, issued_on, expires_on,
+	status, COALESCE(src_import, 0) FROM hub_licences WHERE holder_id = ? ORDER BY issued_on DESC, identifier`
+
+// readLicences reads a holder's licences, newest first.
+func (s *Service) readLicences(ctx context.Context, holder string, meta *hubMeta) ([]LicenceEntry, error) {
+	st, err := s.stmts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.licences.QueryContext(ctx, holder)
+	if err != nil {
+		return nil, fmt.Errorf("read licences: %w", err)
+	}
+	defer rows.Close()
+	out := []LicenceEntry{}
+	var imps []int64
+	for rows.Next() {
+		var l LicenceEntry
+		var imp int64
+		if err := rows.Scan(&l.Identifier, &l.TypeCode, &l.Number, &l.IssuerCode, &l.IssuerName, &l.IssuedOn,
+			&l.ExpiresOn, &l.Status, &imp); err != nil {
+			return nil, err
+		}
+		out, imps = append(out, l), append(imps, imp)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := meta.knowImports(ctx, s, imps...); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		l := &out[i]
+		t := meta.types[l.TypeCode]
+		l.TypeName, l.TypeNameEN = t.Name, t.NameEN
+		d := meta.datum("licence."+l.TypeCode, l.Identifier, imps[i])
+		l.Source, l.At = d.Source, d.At
+		if imps[i] == 0 { // issued by the hall: it came when it was issued
+			l.At, _ = time.Parse(time.DateOnly, l.IssuedOn)
+		}
+	}
+	return out, nil
+}
+
+// entityElements are an entity's columns as data elements.
+var entityElements = []string{"entity.credit_code", "entity.name", "entity.type", "entity.legal_representative",
+	"entity.legal_representative_id", "entity.registered_capital", "entity.address", "entity.business_scope",
+	"entity.established_on", "entity.status", "entity.registering_authority"}
+
+func (s *Service) readEntity(ctx context.Context, code string) (Profile, error) {
+	var v [11]string
+	var imp int64
+	dest := make([]any, 0, 12)
+	for i := range v {
+		dest = append(dest, &v[i])
+	}
+	err := s.DB.QueryRow(ctx, `SELECT credit_code, name, type, legal_rep, legal_rep_id, registered_capital, address,
+		business_scope, established_on, status, registering_authority, COALESCE(src_import, 0)
+		FROM hub_entities WHERE credit_code = ?`, code).Scan(append(dest, &imp)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Profile{}, errNotInHub(SubjectEntity)
+	} else if err != nil {
+		return Profile{}, fmt.Errorf("read entity: %w", err)
+	}
+	meta, err := s.meta(ctx)
+	if err != nil {
+		return Profile{}, err
+	}
+	if err := meta.knowImports(ctx, s, imp); err != nil {
+		return Profile{}, err
+	}
+	pr := Profile{Kind: SubjectEntity, ID: code, Data: make(map[string]Datum, len(entityElements))}
+	for i, e := range entityElements {
+		if v[i] != "" {
+			pr.Data[e] = meta.datum(e, v[i], imp)
+		}
+	}
+	pr.Licences, err = s.readLicences(ctx, code, meta)
+	return pr, err
+}

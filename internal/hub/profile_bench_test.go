@@ -1,0 +1,177 @@
+package hub
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/govhall/govhall/internal/catalog"
+	"github.com/govhall/govhall/internal/db"
+	"github.com/govhall/govhall/internal/hub/synth"
+	"github.com/govhall/govhall/internal/identity"
+)
+
+// The lookup speed targets (issue 5): a full profile (person, family,
+// licences) p99 < 0.5 ms in-process, a 30-field prefill p99 < 2 ms, at a
+// generated population of GOVHALL_BENCH_PERSONS persons (default 200,000;
+// 6,600,000 is the whole city) with households, entities (1 per 22
+// persons) and 3 licences per person. Each iteration reads a random
+// person as a department system verifying within a case (so every read
+// is authorized and access-logged); p50 and p99 are reported per read.
+// "pk-lookup" is the baseline: one bare primary-key read of a name.
+//
+//	go test ./internal/hub/ -run '^$' -bench 'Profile|Prefill' -benchtime 20000x
+
+var benchCity struct {
+	once sync.Once
+	m    synth.Manifest
+	dir  string
+	err  error
+}
+
+func benchPersons() int {
+	if v, err := strconv.Atoi(os.Getenv("GOVHALL_BENCH_PERSONS")); err == nil && v > 0 {
+		return v
+	}
+	return 200000
+}
+
+// benchPopulation generates the city's exports once per test binary.
+func benchPopulation(b *testing.B) (synth.Manifest, string) {
+	b.Helper()
+	benchCity.once.Do(func() {
+		n := benchPersons()
+		benchCity.dir, benchCity.err = os.MkdirTemp("", "govhall-hub-profile-bench-")
+		if benchCity.err != nil {
+			return
+		}
+		benchCity.m, benchCity.err = synth.Generate(context.Background(), synth.Config{Persons: n, Entities: n / 22,
+			Licences: 3 * n, Seed: 2015, Dir: benchCity.dir})
+	})
+	if benchCity.err != nil {
+		b.Fatalf("generate the benchmark population: %v", benchCity.err)
+	}
+	return benchCity.m, benchCity.dir
+}
+
+// benchHub loads the generated city into d and returns the service with
+// a sample of person ID numbers to read.
+func benchHub(b *testing.B, d *db.DB) (*Service, []string) {
+	b.Helper()
+	m, dir := benchPopulation(b)
+	s := newService(b, d)
+	start := time.Now()
+	for _, f := range m.Files {
+		rep, err := s.Import(context.Background(), ImportRequest{Source: f.Source, Kind: f.Kind, Path: filepath.Join(dir, f.File)})
+		if err != nil || rep.Status != "done" {
+			b.Fatalf("import %s: %+v %v", f.File, rep, err)
+		}
+	}
+	b.Logf("loaded %d persons, %d entities, %d licences in %v", m.Persons, m.Entities, m.Licences, time.Since(start).Round(time.Second))
+	rows, err := d.Query(context.Background(), "SELECT id_number FROM hub_persons WHERE id_number > ? ORDER BY id_number LIMIT 20000",
+		"341602")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	var sample []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			b.Fatal(err)
+		}
+		sample = append(sample, id)
+	}
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(sample), func(i, j int) { sample[i], sample[j] = sample[j], sample[i] })
+	return s, sample
+}
+
+// verifier is a department system's context, allowed to read anyone
+// within a case.
+func verifier() context.Context {
+	return as(identity.Principal{System: &identity.APIToken{ID: 1, Name: "bench", Prefix: "ghtk_bench", Scopes: []string{"hub.verify"}}})
+}
+
+// latencies times fn b.N times and reports p50 and p99 in microseconds.
+func latencies(b *testing.B, fn func(i int)) {
+	b.Helper()
+	d := make([]time.Duration, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		t0 := time.Now()
+		fn(i)
+		d[i] = time.Since(t0)
+	}
+	b.StopTimer()
+	slices.Sort(d)
+	b.ReportMetric(float64(d[len(d)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(d[len(d)*99/100].Nanoseconds())/1e3, "p99-µs")
+}
+
+func BenchmarkProfile(b *testing.B) {
+	eachEngine(b, func(b *testing.B, open func() *db.DB) {
+		d := open()
+		s, sample := benchHub(b, d)
+		ctx, p := verifier(), Purpose{Kind: PurposeVerification, Ref: "BENCH-1"}
+		b.Run("pk-lookup", func(b *testing.B) {
+			latencies(b, func(i int) {
+				var name string
+				if err := d.QueryRow(ctx, "SELECT name FROM hub_persons WHERE id_number = ?", sample[i%len(sample)]).Scan(&name); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+		for _, mode := range []struct {
+			name string
+			sync bool
+		}{{"profile-async-log", false}, {"profile-sync-log", true}} {
+			b.Run(mode.name, func(b *testing.B) {
+				s := &Service{DB: s.DB, Audit: s.Audit, Now: s.Now}
+				s.Access.Sync = mode.sync
+				defer s.Close()
+				latencies(b, func(i int) {
+					if _, err := s.Profile(ctx, sample[i%len(sample)], p); err != nil {
+						b.Fatal(err)
+					}
+				})
+			})
+		}
+		s.Close()
+	})
+}
+
+// benchForm is a 30-field form: the birth-service registration's 21
+// fields padded with more hub elements.
+func benchForm() []catalog.Field {
+	form := slices.Clone(birthServiceForm)
+	for i, el := range []string{"person.status", "person.id_number", "person.name", "person.phone", "person.birth_date",
+		"person.sex", "person.spouse.name", "person.children.count", "person.hukou_address"} {
+		form = append(form, catalog.Field{Key: "extra_" + strconv.Itoa(i), Type: "text", HubElement: el})
+	}
+	return form
+}
+
+func BenchmarkPrefill(b *testing.B) {
+	eachEngine(b, func(b *testing.B, open func() *db.DB) {
+		s, sample := benchHub(b, open())
+		defer s.Close()
+		ctx, p := verifier(), Purpose{Kind: PurposeVerification, Ref: "BENCH-1"}
+		form := benchForm()
+		if len(form) != 30 {
+			b.Fatalf("form has %d fields, want 30", len(form))
+		}
+		b.Run("form-30", func(b *testing.B) {
+			latencies(b, func(i int) {
+				if _, err := s.Prefill(ctx, Applicant{Kind: SubjectPerson, ID: sample[i%len(sample)]}, form, p); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	})
+}

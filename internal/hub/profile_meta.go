@@ -1,0 +1,169 @@
+package hub
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// hubMeta is what every profile read needs besides the records: the
+// source table, the licence-type catalog and the imports values came
+// from. They are small and change rarely, so they are read once and kept
+// (sources and types for metaTTL; a finished import never changes).
+type hubMeta struct {
+	loaded  time.Time
+	sources map[string]string // element → department kind
+	types   map[string]LicenceType
+
+	mu      sync.RWMutex
+	imports map[int64]importProv
+}
+
+// importProv is where and when an import's values came from.
+type importProv struct {
+	source string
+	at     time.Time
+}
+
+const metaTTL = time.Minute
+
+// metaCache holds the current hubMeta (in Access, so hub.go stays the
+// importer's).
+type metaCache struct {
+	mu   sync.Mutex
+	meta *hubMeta
+}
+
+func (s *Service) meta(ctx context.Context) (*hubMeta, error) {
+	c := &s.Access.metaCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.meta != nil && time.Since(c.meta.loaded) < metaTTL {
+		return c.meta, nil
+	}
+	src, err := s.sources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	types, err := s.LicenceTypes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := &hubMeta{loaded: time.Now(), sources: src, types: map[string]LicenceType{}, imports: map[int64]importProv{}}
+	for _, t := range types {
+		m.types[t.Code] = t
+	}
+	if c.meta != nil { // finished imports stay valid
+		c.meta.mu.RLock()
+		for id, p := range c.meta.imports {
+			m.imports[id] = p
+		}
+		c.meta.mu.RUnlock()
+	}
+	c.meta = m
+	return m, nil
+}
+
+// knowImports reads the imports among ids that are not known yet.
+func (m *hubMeta) knowImports(ctx context.Context, s *Service, ids ...int64) error {
+	var missing []any
+	m.mu.RLock()
+	for _, id := range ids {
+		if _, ok := m.imports[id]; !ok && id != 0 {
+			missing = append(missing, id)
+		}
+	}
+	m.mu.RUnlock()
+	if len(missing) == 0 {
+		return nil
+	}
+	rows, err := s.DB.Query(ctx, `SELECT id, source, status, updated_at, finished_at FROM hub_imports WHERE id IN (`+
+		strings.TrimSuffix(strings.Repeat("?, ", len(missing)), ", ")+")", missing...)
+	if err != nil {
+		return fmt.Errorf("read imports: %w", err)
+	}
+	defer rows.Close()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for rows.Next() {
+		var id int64
+		var source, status string
+		var updated time.Time
+		var finished sql.NullTime
+		if err := rows.Scan(&id, &source, &status, &updated, &finished); err != nil {
+			return err
+		}
+		p := importProv{source: source, at: updated.UTC()}
+		if finished.Valid {
+			p.at = finished.Time.UTC()
+		}
+		if status == "done" {
+			m.imports[id] = p
+		} else {
+			m.imports[-id] = p // a running import: kept apart, read again next time
+		}
+	}
+	return rows.Err()
+}
+
+// datum is a value of element written by import imp: the import's source
+// and time, or the element's authority when the import is not known.
+func (m *hubMeta) datum(element, value string, imp int64) Datum {
+	d := Datum{Value: value, Source: m.sources[element]}
+	if se, ok := sourceElement[element]; ok {
+		d.Source = m.sources[se]
+	}
+	if imp == 0 {
+		return d
+	}
+	m.mu.RLock()
+	p, ok := m.imports[imp]
+	if !ok {
+		p, ok = m.imports[-imp]
+	}
+	m.mu.RUnlock()
+	if ok {
+		d.Source, d.At = p.source, p.at
+	}
+	return d
+}
+
+// hubStmts are the profile's two queries, prepared once on the reader
+// pool (SQLite would otherwise parse the long family query on every read).
+type hubStmts struct {
+	mu               sync.Mutex
+	family, licences *sql.Stmt
+}
+
+func (s *Service) stmts(ctx context.Context) (*hubStmts, error) {
+	st := &s.Access.stmts
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.family != nil {
+		return st, nil
+	}
+	f, err := s.DB.PrepareRead(ctx, familyQuery)
+	if err != nil {
+		return nil, fmt.Errorf("prepare profile query: %w", err)
+	}
+	l, err := s.DB.PrepareRead(ctx, licencesQuery)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("prepare licences query: %w", err)
+	}
+	st.family, st.licences = f, l
+	return st, nil
+}
+
+func (st *hubStmts) close() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.family != nil {
+		st.family.Close()
+		st.licences.Close()
+		st.family, st.licences = nil, nil
+	}
+}
