@@ -82,6 +82,12 @@ func runHub(ctx context.Context, args []string) error {
 	case "-h", "--help", "-help", "help":
 		fmt.Fprint(stdout, "Usage: govhall hub import|stats|generate [flags]\n\n")
 		fmt.Fprint(stdout, strings.SplitN(hubImportUsage, "\nFlags:", 2)[0])
+		fs := newFlags("")
+		var sf storeFlags
+		sf.register(fs)
+		fmt.Fprintln(stdout, "\nimport and stats take the store flags (each subcommand explains itself with --help):")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
 		return flag.ErrHelp
 	}
 	return usageError{"expected a subcommand: import, stats or generate"}

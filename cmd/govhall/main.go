@@ -39,6 +39,9 @@ func init() {
 		"outbox":   {"print the newest SMS and e-mail messages with their text (the demo has no SMS gateway)", "", runOutbox},
 		"tokens":   {"issue, list and revoke API tokens of department systems", "issue|list|revoke", runTokens},
 		"ids":      {"check ID numbers and credit codes, given or one per line on stdin", "check [VALUE...]", runIDs},
+		"hub":      {"the data hub: import department exports, print stats, generate test data", "import|stats|generate", runHub},
+		"catalog":  {"the service catalog: import, export, and the audit of the counties' lists", "import|export|audit", runCatalog},
+		"demo":     {"build demo data into the store (govhall demo catalog)", "catalog", runDemo},
 		"help":     {"list the commands, or explain one: govhall help COMMAND", "[COMMAND]", runHelp},
 	}
 }
@@ -150,6 +153,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 // storeFlags are the flags of every command that uses the store.
 type storeFlags struct {
 	data, db, auditHash, logFormat string
+	licenceKey                     string
 }
 
 func (s *storeFlags) register(fs *flag.FlagSet) {
@@ -157,6 +161,7 @@ func (s *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.db, "db", os.Getenv("GOVHALL_DB"), "postgres:// URL to use PostgreSQL instead of the embedded store (env GOVHALL_DB)")
 	fs.StringVar(&s.auditHash, "audit-hash", envOr("GOVHALL_AUDIT_HASH", "sm3"), "hash of new audit entries: sm3 or sha256 (env GOVHALL_AUDIT_HASH)")
 	fs.StringVar(&s.logFormat, "log-format", envOr("GOVHALL_LOG_FORMAT", "text"), "log format: text or json (env GOVHALL_LOG_FORMAT)")
+	fs.StringVar(&s.licenceKey, "licence-key", os.Getenv("GOVHALL_LICENCE_KEY"), "PEM file of the SM2 key that signs e-licences; created when missing (default DATA/keys/licence-sm2.pem; env GOVHALL_LICENCE_KEY)")
 }
 
 func (s *storeFlags) logger() (*slog.Logger, error) {

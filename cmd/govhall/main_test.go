@@ -98,7 +98,9 @@ func TestServeBinaryStopsOnSIGTERM(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	data := t.TempDir()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	// A small demo: the seed-scale catalog and population take tens of
+	// seconds to build; this test is about starting and stopping.
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--demo-persons", "50", "--demo-scale", "0.02")
 	stdout, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -45,19 +45,27 @@ func (s *storeFlags) config() (app.Config, error) {
 	if s.auditHash != audit.SM3 && s.auditHash != audit.SHA256 {
 		return app.Config{}, usageError{fmt.Sprintf("--audit-hash %q: use sm3 or sha256", s.auditHash)}
 	}
-	return app.Config{DataDir: s.data, DB: s.db, AuditHash: s.auditHash, Log: log}, nil
+	return app.Config{DataDir: s.data, DB: s.db, AuditHash: s.auditHash, Log: log, LicenceKey: s.licenceKey}, nil
 }
 
 func runServe(ctx context.Context, args []string) error {
 	var addr string
 	var noSeed bool
+	var persons int
+	var scale float64
 	cfg, err := parseStore("serve", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&addr, "addr", envOr("GOVHALL_ADDR", "127.0.0.1:8080"), "address to listen on (env GOVHALL_ADDR)")
 		fs.BoolVar(&noSeed, "no-seed", false, "do not build the demo hall on first start")
+		fs.IntVar(&persons, "demo-persons", 100000, "persons in the demo hall's generated population (first start only)")
+		fs.Float64Var(&scale, "demo-scale", 1, "size of the demo catalog relative to the seed's (first start only; 0.02-2)")
 	})
 	if err != nil {
 		return err
 	}
+	if persons < 2 || scale < 0.015 || scale > 2 {
+		return usageError{"--demo-persons needs at least 2 and --demo-scale 0.015 to 2"}
+	}
+	cfg.DemoPersons, cfg.DemoCatalogScale = persons, scale
 	// One server per data dir: a second one, or a restore, would corrupt it.
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
@@ -78,6 +86,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer a.Close()
 	if !noSeed {
+		cfg.Log.Info("building the demo hall if it is not there yet (the first start takes about a minute)")
 		start := time.Now()
 		did, err := a.Seed(ctx)
 		if err != nil {

@@ -18,8 +18,10 @@ import (
 	"strings"
 
 	"github.com/govhall/govhall/internal/actor"
+	"github.com/govhall/govhall/internal/catalog"
 	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/errs"
+	"github.com/govhall/govhall/internal/hub"
 	"github.com/govhall/govhall/internal/i18n"
 	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/org"
@@ -32,7 +34,12 @@ var openAPI []byte
 type Config struct {
 	Org      *org.Service
 	Identity *identity.Service
+	Catalog  *catalog.Service
 	Log      *slog.Logger
+	// Licences verifies e-licences (nil: the licence routes answer 404).
+	Licences *hub.Issuer
+	// Hub answers the data hub's routes (nil: they answer 404).
+	Hub *hub.Service
 }
 
 // API serves /api/v1.
@@ -59,6 +66,9 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "GET /api/v1/mandates", a.listMandates)
 	a.handle(mux, "GET /api/v1/token", a.token)
 	a.registerIdentity(mux)
+	a.registerCatalog(mux)
+	a.registerLicences(mux)
+	a.registerHub(mux)
 }
 
 // registerIdentity adds the operations of the identity pages: registering,
@@ -101,6 +111,9 @@ func (a *API) handle(mux *http.ServeMux, pattern string, h handlerFunc) {
 	limit := int64(maxBody)
 	if pattern == confirmRoute {
 		limit = maxSignatureBody
+	}
+	if pattern == pushRoute {
+		limit = maxPushBody
 	}
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

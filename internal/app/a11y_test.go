@@ -74,7 +74,8 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	for _, lang := range []string{"zh-CN", "en"} {
 		navigate(t, ctx, base+"/lang?to="+lang+"&next=/")
-		for _, page := range []string{"/", "/hall/341621", "/login", "/register/person", "/register/enterprise", "/no-such-page"} {
+		for _, page := range []string{"/", "/hall/341621", "/login", "/register/person", "/register/enterprise", "/no-such-page",
+			"/catalog", "/catalog?q=%E5%A9%9A%E8%82%B2", "/catalog/lists/341602"} {
 			navigate(t, ctx, base+page)
 			checkA11y(t, ctx, lang+" "+page)
 		}
@@ -83,11 +84,12 @@ func TestBrowserAccessibility(t *testing.T) {
 		login string
 		pages []string
 	}{
-		{"341602198807150036", []string{"/me", "/me/mandates", "/me/handlers"}},
+		{"341602198807150036", []string{"/me", "/me/mandates", "/me/handlers", "/me/data"}},
 		{"zhaozhuang-agent", []string{"/me", "/agent/mandates", "/agent/mandates/new"}},
 		{"secadmin", []string{"/admin/accounts", "/admin/accounts/new"}},
-		{"sysadmin", []string{"/admin/outbox"}},
+		{"sysadmin", []string{"/admin/outbox", "/admin/hub"}},
 		{"auditadmin", []string{"/admin/audit"}},
+		{"catalog-admin", []string{"/admin/catalog", "/catalog/audit"}},
 	}
 	for _, u := range signedIn {
 		ctx := browser(t) // a browser of their own: nobody else's session

@@ -20,8 +20,11 @@ import (
 	"github.com/govhall/govhall/internal/actor"
 	"github.com/govhall/govhall/internal/api"
 	"github.com/govhall/govhall/internal/audit"
+	"github.com/govhall/govhall/internal/catalog"
 	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/demo"
+	"github.com/govhall/govhall/internal/gm"
+	"github.com/govhall/govhall/internal/hub"
 	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/notify"
 	"github.com/govhall/govhall/internal/org"
@@ -40,7 +43,19 @@ type Config struct {
 	Log       *slog.Logger
 	// Now is the clock; nil means the system clock.
 	Now func() time.Time
+	// LicenceKey is the PEM file of the SM2 key that signs e-licences;
+	// empty means LicenceKeyPath(DataDir). Created (mode 0600) on first start.
+	LicenceKey string
+	// DemoPersons is the size of the demo hall's generated population in
+	// the data hub (0 means demo.DefaultHubPersons, 100,000); tests use few.
+	DemoPersons int
+	// DemoCatalogScale multiplies the demo catalog's counts (0 means 1, the
+	// seed's scale); tests use a small one so test halls start fast.
+	DemoCatalogScale float64
 }
+
+// LicenceKeyPath is the default e-licence signing key inside a data dir.
+func LicenceKeyPath(dataDir string) string { return filepath.Join(dataDir, "keys", "licence-sm2.pem") }
 
 // DBPath is the embedded database file inside a data dir.
 func DBPath(dataDir string) string { return filepath.Join(dataDir, "govhall.db") }
@@ -88,6 +103,9 @@ type App struct {
 	Audit    *audit.Log
 	Org      *org.Service
 	Identity *identity.Service
+	Catalog  *catalog.Service
+	Hub      *hub.Service
+	Licences *hub.Issuer // e-licences: issue, revoke, verify
 	Metrics  *prometheus.Registry
 	Handler  http.Handler
 	// Routes lists every route the handler serves (pages, API, the edge's).
@@ -117,6 +135,13 @@ func Open(ctx context.Context, c Config) (*App, error) {
 	a := &App{Config: c, DB: d, Audit: al, Metrics: prometheus.NewRegistry()}
 	a.Org = &org.Service{DB: d, Audit: al, Now: c.Now}
 	a.Identity = &identity.Service{DB: d, Audit: al, Now: c.Now}
+	a.Catalog = &catalog.Service{DB: d, Audit: al, Now: c.Now}
+	a.Hub = &hub.Service{DB: d, Audit: al, Now: c.Now}
+	a.wireHub()
+	if err := a.openLicences(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	if err := a.buildHandler(); err != nil {
 		d.Close()
 		return nil, err
@@ -129,11 +154,11 @@ func (a *App) buildHandler() error {
 	for name, pool := range a.DB.Pools() {
 		a.Metrics.MustRegister(collectors.NewDBStatsCollector(pool, name))
 	}
-	site, err := web.New(web.Config{Org: a.Org, Identity: a.Identity, Log: a.Log})
+	site, err := web.New(web.Config{Org: a.Org, Identity: a.Identity, Catalog: a.Catalog, Log: a.Log, Licences: a.Licences, Hub: a.Hub})
 	if err != nil {
 		return err
 	}
-	apiV1 := api.New(api.Config{Org: a.Org, Identity: a.Identity, Log: a.Log})
+	apiV1 := api.New(api.Config{Org: a.Org, Identity: a.Identity, Catalog: a.Catalog, Log: a.Log, Licences: a.Licences, Hub: a.Hub})
 	a.Handler = server.New(server.Config{
 		Log: a.Log, Ready: a.DB.Ping, Metrics: a.Metrics,
 		HTMLError: site.RenderError, APIError: apiV1.Error,
@@ -151,10 +176,38 @@ func (a *App) buildHandler() error {
 	return nil
 }
 
+// openLicences loads (or, on first start, creates) the e-licence signing
+// key and registers its public key, so licences it signs are verifiable.
+func (a *App) openLicences(ctx context.Context) error {
+	path := a.LicenceKey
+	if path == "" {
+		path = LicenceKeyPath(a.DataDir)
+	}
+	key, created, err := gm.LoadOrCreateKeyFile(path)
+	if err != nil {
+		return fmt.Errorf("e-licence signing key: %w", err)
+	}
+	a.Licences = &hub.Issuer{DB: a.DB, Audit: a.Audit, Org: a.Org, Now: a.Now, Key: key, Hub: a.Hub}
+	id, err := a.Licences.RegisterKey(actor.With(ctx, actor.System("start")))
+	if err != nil {
+		return err
+	}
+	if created {
+		a.Log.Info("e-licence signing key created", "path", path, "key_id", id)
+	}
+	return nil
+}
+
 // Seed builds the demo hall when it is not there yet and reports whether it
 // did anything.
 func (a *App) Seed(ctx context.Context) (bool, error) {
-	return demo.Seed(actor.With(ctx, actor.System("seed")), a.DB, a.Org, a.Identity)
+	ctx = actor.With(ctx, actor.System("seed"))
+	did, err := demo.Seed(ctx, a.DB, a.Org, a.Identity, demo.Options{CatalogScale: a.DemoCatalogScale})
+	if err != nil {
+		return did, err
+	}
+	didHub, err := demo.SeedHub(ctx, a.Hub, a.DemoPersons)
+	return did || didHub, err
 }
 
 // Serve answers requests on ln until ctx is cancelled, then stops taking new
@@ -176,6 +229,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer stopWorkers()
 	outbox := &notify.Worker{DB: a.DB, Sender: notify.LogSender{Log: a.Log}, Log: a.Log, Now: a.Now}
 	go outbox.Run(workers, 2*time.Second)
+	go a.activateCatalog(workers, time.Minute)
 	select {
 	case err := <-errc:
 		return err
@@ -193,5 +247,28 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// Close closes the store.
-func (a *App) Close() error { return a.DB.Close() }
+// activateCatalog puts scheduled catalog versions in force when their
+// effective time comes.
+func (a *App) activateCatalog(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := a.Catalog.Activate(actor.With(ctx, actor.System("catalog-scheduler"))); err != nil {
+			a.Log.Error("activate catalog versions", "err", err)
+		} else if n > 0 {
+			a.Log.Info("catalog versions put in force", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close writes the data hub's pending access-log entries, then closes the
+// store.
+func (a *App) Close() error {
+	a.Hub.Close()
+	return a.DB.Close()
+}

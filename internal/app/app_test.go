@@ -13,6 +13,7 @@ import (
 	"github.com/govhall/govhall/internal/app"
 	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/db/dbtest"
+	"github.com/govhall/govhall/internal/demo"
 )
 
 // startHall serves a freshly seeded hall from an empty data dir on a free
@@ -51,7 +52,7 @@ func startHallOn(t *testing.T, engine string) (*app.App, string) {
 // hallConfig is a test hall's configuration: an empty data dir, and for
 // "postgres" a fresh database of the test server.
 func hallConfig(t *testing.T, engine string) app.Config {
-	cfg := app.Config{DataDir: t.TempDir(), Log: quietLog()}
+	cfg := app.Config{DataDir: t.TempDir(), Log: quietLog(), DemoPersons: 50, DemoCatalogScale: demo.TestCatalogScale}
 	if engine == "postgres" {
 		cfg.DB = dbtest.PostgresURL(t)
 	}

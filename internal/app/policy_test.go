@@ -89,6 +89,37 @@ var expected = map[string]who{
 	"GET /api/v1/admin/accounts":              kindIs(identity.SecurityAdmin),
 	"POST /api/v1/admin/accounts":             kindIs(identity.SecurityAdmin),
 	"POST /api/v1/admin/accounts/{id}/status": kindIs(identity.SecurityAdmin),
+
+	// The catalog: reading is public; the audit of the county lists is for
+	// supervisors and catalog administrators; writing for catalog
+	// administrators only.
+	"GET /catalog": anyone, "GET /catalog/items/{id}": anyone, "GET /catalog/items/{id}/versions": anyone,
+	"GET /catalog/lists/{code}": anyone, "GET /api/v1/items": anyone, "GET /api/v1/items/{id}": anyone,
+	"GET /api/v1/items/{id}/versions": anyone, "GET /api/v1/items/{id}/versions/{version}": anyone,
+	"GET /api/v1/items/{id}/flowchart.svg": anyone, "GET /api/v1/catalog/lists/{code}": anyone,
+	"GET /catalog/audit":                kindIs(identity.Supervisor, identity.CatalogAdmin),
+	"GET /api/v1/catalog/audit":         kindIs(identity.Supervisor, identity.CatalogAdmin),
+	"GET /admin/catalog":                kindIs(identity.CatalogAdmin),
+	"POST /admin/catalog/{id}/publish":  kindIs(identity.CatalogAdmin),
+	"POST /api/v1/items":                kindIs(identity.CatalogAdmin),
+	"POST /api/v1/items/{id}/revisions": kindIs(identity.CatalogAdmin),
+	"POST /api/v1/items/{id}/publish":   kindIs(identity.CatalogAdmin),
+
+	// E-licences: verification is public; the signed document is for persons
+	// and enterprises (the hub then gives it to the holder only).
+	"GET /licences/verify": anyone, "POST /licences/verify": anyone,
+	"GET /licences/{identifier}": anyone, "GET /licences/{identifier}/qr.png": anyone,
+	"GET /licences/{identifier}/document.json":       kindIs(identity.Person, identity.Enterprise),
+	"GET /api/v1/licences/{identifier}/verification": anyone, "POST /api/v1/licences/verify": anyone,
+
+	// The data hub: a person's own data and who read it; the system
+	// administrator's statistics. Pushing and verifying need a department
+	// system's token with hub.push / hub.verify: the matrix's token carries
+	// org.read only, so every caller here is refused (hub_api_test.go shows
+	// the scoped tokens admitted).
+	"GET /me/data": kindIs(identity.Person), "GET /api/v1/me/data": kindIs(identity.Person),
+	"GET /api/v1/me/data/access-log": kindIs(identity.Person), "GET /admin/hub": kindIs(identity.SystemAdmin),
+	"POST /api/v1/hub/records": kindIs(), "POST /api/v1/hub/verify": kindIs(),
 }
 
 // caller is one signed-in (or anonymous) browser.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/govhall/govhall/internal/catalog"
 	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/errs"
 	"github.com/govhall/govhall/internal/identity"
@@ -173,12 +174,24 @@ func DemoAccounts() []DemoAccount {
 }
 
 // Seed builds the whole demo hall, structure and accounts, and reports
-// whether it did anything.
-func Seed(ctx context.Context, d *db.DB, o *org.Service, s *identity.Service) (bool, error) {
+// whether it did anything. With Options it builds the demo catalog too
+// (a hall passes them; other packages' tests that need no catalog do not).
+func Seed(ctx context.Context, d *db.DB, o *org.Service, s *identity.Service, opts ...Options) (bool, error) {
 	didOrg, err := SeedOrg(ctx, d, o)
 	if err != nil {
 		return false, err
 	}
 	didAccounts, err := SeedAccounts(ctx, d, o, s)
-	return didOrg || didAccounts, err
+	if err != nil || len(opts) == 0 {
+		return didOrg || didAccounts, err
+	}
+	didCatalog, err := SeedCatalog(ctx, d, o, &catalog.Service{DB: d, Audit: o.Audit, Now: o.Now}, opts[0].CatalogScale, nil)
+	return didOrg || didAccounts || didCatalog, err
+}
+
+// Options are the sizes of the demo hall's generated parts.
+type Options struct {
+	// CatalogScale multiplies the demo catalog's counts; 0 means 1, the
+	// seed's scale (tests use e.g. TestCatalogScale).
+	CatalogScale float64
 }

@@ -2,7 +2,9 @@
 // domain reference (bozhou.json), typical city and county departments with
 // their posts, and the service points of every level. Divisions, credit
 // codes and points that were invented for the demo are stored with
-// confirmed=false and shown as demo data.
+// confirmed=false and shown as demo data. It also builds the demo service
+// catalog on the seed's scale with its ground truth (catalog.go) and the
+// hand-written items of the stories (catalog/*.json).
 //
 // Seeding is idempotent: every object is created only when missing, and the
 // seed is marked done in the seeds table, so a second start seeds nothing.

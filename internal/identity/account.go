@@ -57,6 +57,10 @@ type Service struct {
 	DB    *db.DB
 	Audit *audit.Log
 	Now   func() time.Time
+	// RealName checks a registering person's name and ID number against
+	// the population database (the data hub's real-name check); its error
+	// is a field error on name or id_number. nil: no check.
+	RealName func(ctx context.Context, idNumber, name string) error
 }
 
 func (s *Service) now() time.Time {

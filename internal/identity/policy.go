@@ -143,6 +143,50 @@ var Routes = map[string]Rule{
 	"GET /admin/outbox":                           Only(SystemAdmin),
 	"GET /admin/audit":                            Only(AuditAdmin),
 	"POST /admin/audit/verify":                    Only(AuditAdmin),
+
+	// The catalog: browsing, searching, an item's guide, its versions and
+	// flowchart and a jurisdiction's four lists are public, as the seed
+	// published them; the audit of the county lists is for supervisors and
+	// catalog administrators; only catalog administrators write.
+	"GET /catalog":                              Everyone,
+	"GET /catalog/items/{id}":                   Everyone,
+	"GET /catalog/items/{id}/versions":          Everyone,
+	"GET /catalog/lists/{code}":                 Everyone,
+	"GET /catalog/audit":                        Only(Supervisor, CatalogAdmin),
+	"GET /admin/catalog":                        Only(CatalogAdmin),
+	"POST /admin/catalog/{id}/publish":          Only(CatalogAdmin),
+	"GET /api/v1/items":                         Everyone,
+	"GET /api/v1/items/{id}":                    Everyone,
+	"GET /api/v1/items/{id}/versions":           Everyone,
+	"GET /api/v1/items/{id}/versions/{version}": Everyone,
+	"GET /api/v1/items/{id}/flowchart.svg":      Everyone,
+	"GET /api/v1/catalog/lists/{code}":          Everyone,
+	"GET /api/v1/catalog/audit":                 Only(Supervisor, CatalogAdmin),
+	"POST /api/v1/items":                        Only(CatalogAdmin),
+	"POST /api/v1/items/{id}/revisions":         Only(CatalogAdmin),
+	"POST /api/v1/items/{id}/publish":           Only(CatalogAdmin),
+	// E-licences: anyone may verify a licence (its QR code opens the page)
+	// or an offered document; the signed document is for persons and
+	// enterprises, and the hub gives it to the licence's holder only.
+	"GET /licences/verify":                           Everyone,
+	"POST /licences/verify":                          Everyone,
+	"GET /licences/{identifier}":                     Everyone,
+	"GET /licences/{identifier}/qr.png":              Everyone,
+	"GET /licences/{identifier}/document.json":       Only(Person, Enterprise),
+	"GET /api/v1/licences/{identifier}/verification": Everyone,
+	"POST /api/v1/licences/verify":                   Everyone,
+
+	// The data hub: a person sees their own data and who read it; the
+	// system administrator statistics and masked conflicts, never a
+	// person's data; department systems push records with hub.push and
+	// verify within a case with hub.verify. Whose data a read may reach,
+	// the hub decides (internal/hub, access.go) and logs.
+	"GET /me/data":                   Only(Person),
+	"GET /admin/hub":                 Only(SystemAdmin),
+	"GET /api/v1/me/data":            Only(Person),
+	"GET /api/v1/me/data/access-log": Only(Person),
+	"POST /api/v1/hub/records":       {Kinds: []string{DepartmentSystem}, Scope: "hub.push"},
+	"POST /api/v1/hub/verify":        {Kinds: []string{DepartmentSystem}, Scope: "hub.verify"},
 }
 
 // Allow decides whether p may call route at all (the edge asks it before

@@ -27,6 +27,11 @@ func (s *Service) RegisterPerson(ctx context.Context, f PersonForm) (Account, er
 		CheckPassword("password", f.Password, idn, f.Phone)); err != nil {
 		return Account{}, err
 	}
+	if s.RealName != nil {
+		if err := s.RealName(ctx, idn, strings.TrimSpace(f.Name)); err != nil {
+			return Account{}, err
+		}
+	}
 	a := Account{Kind: Person, Login: idn, Name: strings.TrimSpace(f.Name), IDNumber: idn, Phone: f.Phone}
 	err := s.insert(ctx, &a, f.Password, "identity.person.register", nil)
 	return a, err

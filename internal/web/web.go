@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/govhall/govhall/internal/actor"
+	"github.com/govhall/govhall/internal/catalog"
+	"github.com/govhall/govhall/internal/hub"
 	"github.com/govhall/govhall/internal/i18n"
 	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/org"
@@ -37,20 +39,34 @@ var templateFS embed.FS
 var pages = []string{"hall", "error", "login", "register_person", "register_enterprise", "me",
 	"mandates", "mandate_new", "mandate_confirm", "handlers",
 	// The administrators' pages (admin.go).
-	"admin_accounts", "admin_account_new", "admin_outbox", "admin_audit"}
+	"admin_accounts", "admin_account_new", "admin_outbox", "admin_audit",
+	// E-licence verification (licence.go).
+	"licence_page", "licence_check",
+	// The data hub: a person's data and who read it, the administrators' page (hub.go).
+	"hub_me", "hub_admin",
+	// The public catalog and its administration (catalog*.go).
+	"catalog_browse", "catalog_item", "catalog_versions", "catalog_lists", "catalog_audit", "catalog_admin"}
 
 // Config is what the web shell needs.
 type Config struct {
 	Org      *org.Service
 	Identity *identity.Service
+	Catalog  *catalog.Service
 	Log      *slog.Logger
+	// Licences verifies e-licences (nil: the licence pages answer 404).
+	Licences *hub.Issuer
+	// Hub reads a person's data and the access log (nil: the hub pages answer 404).
+	Hub *hub.Service
 }
 
 // Site serves the pages. It is safe for concurrent use.
 type Site struct {
 	org      *org.Service
 	identity *identity.Service
+	catalog  *catalog.Service
 	log      *slog.Logger
+	licences *hub.Issuer
+	hub      *hub.Service
 	assets   *assets
 	// tmpl holds one parsed set per language and page, so {{t "key"}} needs
 	// no language argument and escaping is analysed once, at start.
@@ -63,7 +79,7 @@ func New(c Config) (*Site, error) {
 	if c.Org == nil {
 		return nil, errors.New("web: Config.Org is required")
 	}
-	s := &Site{org: c.Org, identity: c.Identity, log: c.Log, tmpl: map[string]map[string]*template.Template{}}
+	s := &Site{org: c.Org, identity: c.Identity, catalog: c.Catalog, log: c.Log, licences: c.Licences, hub: c.Hub, tmpl: map[string]map[string]*template.Template{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -117,6 +133,11 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 	}
 	// The administrators' pages, one role each (admin.go).
 	maps.Copy(r, s.adminRoutes())
+	maps.Copy(r, s.catalogRoutes())
+	// E-licence verification, public; the document for its holder (licence.go).
+	maps.Copy(r, s.licenceRoutes())
+	// The data hub: /me/data and /admin/hub (hub.go).
+	maps.Copy(r, s.hubRoutes())
 	return r
 }
 
@@ -131,7 +152,9 @@ func (s *Site) Register(mux *http.ServeMux) {
 }
 
 // scriptPages may run the hall's own scripts; every other page runs none.
-var scriptPages = map[string]bool{"mandate_confirm": true} // the signature pad
+var scriptPages = map[string]bool{"mandate_confirm": true, // the signature pad
+	"catalog_audit": true, // the audit's chart (ECharts)
+	"hub_admin":     true} // the imports' live progress
 
 // funcs are the template functions for one language.
 func (s *Site) funcs(lang string) template.FuncMap {
