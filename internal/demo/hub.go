@@ -23,8 +23,10 @@ const hubSeed = 2014
 
 // SeedHub fills the data hub of the demo hall once: a generated Bozhou-like
 // population of persons (0 means DefaultHubPersons), with legal entities
-// and e-licences in the city's proportions (about 1 entity per 22 persons,
-// here 1 licence per person), loaded as the departments' exports through
+// and e-licences in the city's proportions (about 1 entity per 22 persons
+// and 3 licences per person — 20 million for 6.6 million — so families hold
+// their marriage certificates and household registers besides the social
+// security card every person gets first), loaded as the departments' exports through
 // the hub's own import. An interrupted seed resumes on the next start: the
 // generator writes the same files again and the import goes on after its
 // last committed line.
@@ -45,7 +47,7 @@ func SeedHub(ctx context.Context, h *hub.Service, persons int) (bool, error) {
 	}
 	defer os.RemoveAll(dir)
 	m, err := synth.Generate(ctx, synth.Config{Persons: persons, Entities: max(persons/22, 1),
-		Licences: persons, Seed: hubSeed, Dir: dir})
+		Licences: 3 * persons, Seed: hubSeed, Dir: dir})
 	if err != nil {
 		return false, fmt.Errorf("demo hub: generate: %w", err)
 	}

@@ -46,5 +46,14 @@ func TestSeedHub(t *testing.T) {
 		if persons != 120 || lixiang != 1 || entities == 0 || licences == 0 || imports < 4 {
 			t.Fatalf("persons %d (李想 %d), entities %d, licences %d, imports %d", persons, lixiang, entities, licences, imports)
 		}
+		// The story's material: 李想's marriage certificate is an e-licence.
+		var certs int
+		if err := d.QueryRow(ctx, `SELECT count(*) FROM hub_licences l JOIN hub_licence_types t ON t.code = l.type_code
+			WHERE l.holder_id = ? AND t.name = '结婚证' AND l.status = 'valid'`, synth.LiXiangID).Scan(&certs); err != nil {
+			t.Fatal(err)
+		}
+		if certs != 1 {
+			t.Fatalf("李想 holds %d valid marriage certificates, want 1", certs)
+		}
 	})
 }
