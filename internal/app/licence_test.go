@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/govhall/govhall/internal/actor"
 	"github.com/govhall/govhall/internal/api"
 	"github.com/govhall/govhall/internal/app"
+	"github.com/govhall/govhall/internal/errs"
 	"github.com/govhall/govhall/internal/hub"
 	"github.com/govhall/govhall/internal/identity"
 )
@@ -122,8 +124,18 @@ func TestLicenceVerificationOverHTTP(t *testing.T) {
 			t.Fatalf("garbage: %d\n%s", rec.Code, rec.Body)
 		}
 
-		staff := actor.With(context.Background(), actor.Actor{Kind: "staff", ID: "1"})
-		if err := a.Licences.Revoke(staff, c.Identifier, "registered in error"); err != nil {
+		// Staff of another department (health, not civil affairs) may not
+		// revoke it; the hall itself may (a case's result undone).
+		var healthStaff int64
+		if err := a.DB.QueryRow(context.Background(), "SELECT id FROM accounts WHERE login = 'qc-wjw-accept'").Scan(&healthStaff); err != nil {
+			t.Fatal(err)
+		}
+		staff := actor.With(context.Background(), actor.Actor{Kind: "staff", ID: fmt.Sprint(healthStaff)})
+		if err := a.Licences.Revoke(staff, c.Identifier, "registered in error"); errs.CodeOf(err) != errs.Denied {
+			t.Fatalf("staff of another department revoked a marriage certificate: %v", err)
+		}
+		hall := actor.With(context.Background(), actor.System("test"))
+		if err := a.Licences.Revoke(hall, c.Identifier, "registered in error"); err != nil {
 			t.Fatal(err)
 		}
 		req := httptest.NewRequest("GET", "/api/v1/licences/"+url.PathEscape(c.Identifier)+"/verification", nil)

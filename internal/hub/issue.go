@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -172,13 +173,37 @@ func (s *Issuer) Issue(ctx context.Context, req IssueRequest) (LicenceContent, e
 }
 
 // mayIssue lets department staff and the hall's own jobs (a case's result)
-// issue and revoke; nobody else.
+// issue and revoke; nobody else. Which department staff may act for is
+// checked by actsFor once the department is known.
 func mayIssue(ctx context.Context) error {
 	switch actor.From(ctx).Kind {
 	case "staff", "system":
 		return nil
 	}
 	return errs.New(errs.Denied, "licence.error.denied")
+}
+
+// actsFor lets staff issue or revoke only for a department in which they
+// hold a post: the department named by cond over departments d ("d.id = ?"
+// or "d.credit_code = ?"). The hall's own jobs act for any department.
+func (s *Issuer) actsFor(ctx context.Context, cond string, arg any) error {
+	a := actor.From(ctx)
+	if a.Kind == "system" {
+		return nil
+	}
+	id, err := strconv.ParseInt(a.ID, 10, 64)
+	if a.Kind != "staff" || err != nil {
+		return errs.New(errs.Denied, "licence.error.denied")
+	}
+	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT count(*) FROM staff_posts sp JOIN posts p ON p.id = sp.post_id
+		JOIN departments d ON d.id = p.department_id WHERE sp.account_id = ? AND `+cond, id, arg).Scan(&n); err != nil {
+		return fmt.Errorf("check the staff member's department: %w", err)
+	}
+	if n == 0 {
+		return errs.New(errs.Denied, "licence.error.other_department")
+	}
+	return nil
 }
 
 // prepare checks the request and builds the content it asks for, all but
@@ -211,6 +236,9 @@ func (s *Issuer) prepare(ctx context.Context, req *IssueRequest) (LicenceContent
 	}
 	if dept.Kind != typeDept {
 		return c, errs.Field("department_id", "licence.error.not_authority", map[string]any{"type": c.TypeName})
+	}
+	if err := s.actsFor(ctx, "d.id = ?", dept.ID); err != nil {
+		return c, err
 	}
 	c.IssuerCode, c.IssuerName = dept.CreditCode, dept.Name
 	if req.ValidFrom.IsZero() {
@@ -355,6 +383,10 @@ func (s *Issuer) Revoke(ctx context.Context, identifier, reason string) error {
 	identifier, reason = l.String(), strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		return errs.Field("reason", "error.required", nil)
+	}
+	// Only the issuing department revokes (the identifier names the issuer).
+	if err := s.actsFor(ctx, "d.credit_code = ?", l.IssuerCode); err != nil {
+		return err
 	}
 	ev := audit.Event{Action: "hub.licence.revoke", ObjectType: "licence", ObjectID: identifier,
 		Detail: map[string]string{"reason": reason}}

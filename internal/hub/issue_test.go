@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,9 +48,10 @@ type issueFixture struct {
 	clock   *time.Time
 	health  org.Department
 	market  org.Department
-	staff   context.Context
-	baby    string // the holder's ID number
-	company string // an enterprise holder's credit code
+	staff   context.Context // holds posts in both departments
+	market1 context.Context // holds a post in the market bureau only
+	baby    string          // the holder's ID number
+	company string          // an enterprise holder's credit code
 }
 
 func newIssueFixture(t testing.TB, d *db.DB) *issueFixture {
@@ -83,10 +85,36 @@ func newIssueFixture(t testing.TB, d *db.DB) *issueFixture {
 	if _, err := f.is.RegisterKey(ctx); err != nil {
 		t.Fatal(err)
 	}
-	f.staff = actor.With(context.Background(), actor.Actor{Kind: "staff", ID: "7"})
+	f.staff = staffIn(t, d, os, "issuer", f.health, f.market)
+	f.market1 = staffIn(t, d, os, "market-only", f.market)
 	f.baby, _ = ids.MakeIDNumber("341602", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), 33)
 	f.company, _ = ids.MakeCreditCode("91", "341602", "MA2N0001")
 	return f
+}
+
+// staffIn makes a staff account holding a post in each department and
+// returns a context acting as it.
+func staffIn(t testing.TB, d *db.DB, o *org.Service, login string, depts ...org.Department) context.Context {
+	t.Helper()
+	ctx := actor.With(context.Background(), actor.System("test"))
+	now := time.Now().UTC()
+	var id int64
+	if err := d.WithTx(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO accounts (kind, login, name, password_hash, created_at, updated_at)
+			VALUES ('staff', ?, ?, 'x', ?, ?) RETURNING id`, login, login, now, now).Scan(&id)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, dep := range depts {
+		p, err := o.CreatePost(ctx, org.Post{DepartmentID: dep.ID, Name: "发证岗-" + login})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, "INSERT INTO staff_posts (account_id, post_id) VALUES (?, ?)", id, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return actor.With(context.Background(), actor.Actor{Kind: "staff", ID: strconv.FormatInt(id, 10)})
 }
 
 func (f *issueFixture) birthRequest() IssueRequest {
@@ -239,6 +267,12 @@ func TestRevokedAndExpired(t *testing.T) {
 		person := actor.With(context.Background(), actor.Actor{Kind: "person", ID: "1"})
 		if err := f.is.Revoke(person, c.Identifier, "forged"); errs.CodeOf(err) != errs.Denied {
 			t.Fatalf("a person revokes: %v", err)
+		}
+		if err := f.is.Revoke(f.market1, c.Identifier, "not ours"); errs.CodeOf(err) != errs.Denied {
+			t.Fatalf("staff of another department revokes: %v", err)
+		}
+		if _, err := f.is.Issue(f.market1, f.birthRequest()); errs.CodeOf(err) != errs.Denied {
+			t.Fatalf("staff of another department issues a birth certificate: %v", err)
 		}
 		if err := f.is.Revoke(f.staff, c.Identifier, "  "); errs.CodeOf(err) != errs.Invalid {
 			t.Fatalf("no reason: %v", err)
