@@ -41,32 +41,45 @@ Flags:
 
 // runCatalog dispatches govhall catalog import|export|audit.
 func runCatalog(ctx context.Context, args []string) error {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
-	switch sub {
-	case "import":
-		return runCatalogImport(ctx, args)
-	case "export":
-		return runCatalogExport(ctx, args)
-	case "audit":
-		return runCatalogAudit(ctx, args)
-	case "-h", "--help", "-help", "help":
-		fmt.Fprint(stdout, catalogUsage)
-		printStoreFlags()
-		return flag.ErrHelp
-	}
-	return usageError{"expected a subcommand: import, export or audit"}
+	return runSubcommand(ctx, args, catalogUsage, "Every subcommand takes the store flags (and --help for its own):",
+		[]subcommand{{"import", runCatalogImport}, {"export", runCatalogExport}, {"audit", runCatalogAudit}})
 }
 
-// printStoreFlags prints the store flags every subcommand takes, for the
-// help of a command with subcommands.
-func printStoreFlags() {
+// subcommand is one verb of a command with subcommands.
+type subcommand struct {
+	name string
+	run  func(context.Context, []string) error
+}
+
+// runSubcommand runs the subcommand args[0] names with the rest of args.
+// --help prints usage, then storeNote and the store flags.
+func runSubcommand(ctx context.Context, args []string, usage, storeNote string, subs []subcommand) error {
+	name := ""
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	var names []string
+	for _, s := range subs {
+		if s.name == name {
+			return s.run(ctx, args)
+		}
+		names = append(names, s.name)
+	}
+	if isHelp(name) || name == "help" {
+		fmt.Fprint(stdout, usage)
+		printStoreFlags(storeNote)
+		return flag.ErrHelp
+	}
+	return usageError{"expected a subcommand: " + strings.Join(names, ", ")}
+}
+
+// printStoreFlags prints the store flags, after note, for the help of a
+// command with subcommands.
+func printStoreFlags(note string) {
 	fs := newFlags("")
 	var sf storeFlags
 	sf.register(fs)
-	fmt.Fprintln(stdout, "\nEvery subcommand takes the store flags (and --help for its own):")
+	fmt.Fprintln(stdout, "\n"+note)
 	fs.SetOutput(stdout)
 	fs.PrintDefaults()
 }

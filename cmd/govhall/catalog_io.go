@@ -11,7 +11,6 @@ import (
 
 	"github.com/govhall/govhall/internal/actor"
 	"github.com/govhall/govhall/internal/app"
-	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/catalog"
 	"github.com/govhall/govhall/internal/hub"
 	"github.com/govhall/govhall/internal/i18n"
@@ -275,13 +274,8 @@ func langFromEnv() string {
 
 // catalogService opens the store and the catalog service.
 func catalogService(ctx context.Context, cfg app.Config) (*catalog.Service, func(), error) {
-	d, err := app.OpenStore(ctx, cfg, false)
+	d, l, err := openTrail(ctx, cfg, false)
 	if err != nil {
-		return nil, nil, err
-	}
-	l, err := audit.New(cfg.AuditHash, nil)
-	if err != nil {
-		d.Close()
 		return nil, nil, err
 	}
 	return &catalog.Service{DB: d, Audit: l}, func() { d.Close() }, nil

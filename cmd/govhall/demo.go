@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/govhall/govhall/internal/actor"
-	"github.com/govhall/govhall/internal/app"
-	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/catalog"
 	"github.com/govhall/govhall/internal/demo"
 	"github.com/govhall/govhall/internal/org"
@@ -33,19 +30,8 @@ Flags:
 
 // runDemo dispatches govhall demo catalog.
 func runDemo(ctx context.Context, args []string) error {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
-	switch sub {
-	case "catalog":
-		return runDemoCatalog(ctx, args)
-	case "-h", "--help", "-help", "help":
-		fmt.Fprint(stdout, strings.SplitN(demoUsage, "\nFlags:", 2)[0])
-		printStoreFlags()
-		return flag.ErrHelp
-	}
-	return usageError{"expected a subcommand: catalog"}
+	return runSubcommand(ctx, args, strings.SplitN(demoUsage, "\nFlags:", 2)[0],
+		"Every subcommand takes the store flags (and --help for its own):", []subcommand{{"catalog", runDemoCatalog}})
 }
 
 func runDemoCatalog(ctx context.Context, args []string) error {
@@ -63,15 +49,11 @@ func runDemoCatalog(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := app.OpenStore(ctx, cfg, true)
+	d, l, err := openTrail(ctx, cfg, true)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	l, err := audit.New(cfg.AuditHash, nil)
-	if err != nil {
-		return err
-	}
 	ctx = actor.With(ctx, actor.System("cli demo catalog"))
 	o := &org.Service{DB: d, Audit: l}
 	if _, err := demo.SeedOrg(ctx, d, o); err != nil {

@@ -15,7 +15,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/govhall/govhall/internal/app"
-	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/errs"
 	"github.com/govhall/govhall/internal/hub"
 	"github.com/govhall/govhall/internal/hub/synth"
@@ -68,29 +67,9 @@ Flags:
 
 // runHub dispatches govhall hub import|stats|generate.
 func runHub(ctx context.Context, args []string) error {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
-	switch sub {
-	case "import":
-		return runHubImport(ctx, args)
-	case "stats":
-		return runHubStats(ctx, args)
-	case "generate":
-		return runHubGenerate(ctx, args)
-	case "-h", "--help", "-help", "help":
-		fmt.Fprint(stdout, "Usage: govhall hub import|stats|generate [flags]\n\n")
-		fmt.Fprint(stdout, strings.SplitN(hubImportUsage, "\nFlags:", 2)[0])
-		fs := newFlags("")
-		var sf storeFlags
-		sf.register(fs)
-		fmt.Fprintln(stdout, "\nimport and stats take the store flags (each subcommand explains itself with --help):")
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		return flag.ErrHelp
-	}
-	return usageError{"expected a subcommand: import, stats or generate"}
+	usage := "Usage: govhall hub import|stats|generate [flags]\n\n" + strings.SplitN(hubImportUsage, "\nFlags:", 2)[0]
+	return runSubcommand(ctx, args, usage, "import and stats take the store flags (each subcommand explains itself with --help):",
+		[]subcommand{{"import", runHubImport}, {"stats", runHubStats}, {"generate", runHubGenerate}})
 }
 
 type hubImportFlags struct {
@@ -217,13 +196,8 @@ func rejectsPath(flagValue, file string, files int) string {
 
 // hubService opens the store as the operator on the command line.
 func hubService(ctx context.Context, cfg app.Config) (*hub.Service, func(), error) {
-	d, err := app.OpenStore(ctx, cfg, true)
+	d, l, err := openTrail(ctx, cfg, true)
 	if err != nil {
-		return nil, nil, err
-	}
-	l, err := audit.New(cfg.AuditHash, nil)
-	if err != nil {
-		d.Close()
 		return nil, nil, err
 	}
 	return &hub.Service{DB: d, Audit: l}, func() { d.Close() }, nil

@@ -16,6 +16,8 @@ import (
 	"syscall"
 
 	"github.com/govhall/govhall/internal/app"
+	"github.com/govhall/govhall/internal/audit"
+	"github.com/govhall/govhall/internal/db"
 )
 
 // command is one subcommand. run gets the arguments after the command's
@@ -177,4 +179,20 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// openTrail opens the configured store (migrating it when migrate is set)
+// and an audit trail with the configured hash: what every command that
+// changes the hall as the operator needs. The caller closes the store.
+func openTrail(ctx context.Context, cfg app.Config, migrate bool) (*db.DB, *audit.Log, error) {
+	d, err := app.OpenStore(ctx, cfg, migrate)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := audit.New(cfg.AuditHash, nil)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return d, l, nil
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/govhall/govhall/internal/actor"
 	"github.com/govhall/govhall/internal/app"
-	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/errs"
 	"github.com/govhall/govhall/internal/i18n"
 	"github.com/govhall/govhall/internal/identity"
@@ -42,13 +41,8 @@ func runTokens(ctx context.Context, args []string) error {
 // tokenService opens the store and the identity service, acting as the
 // operator on the command line.
 func tokenService(ctx context.Context, cfg app.Config) (*identity.Service, func(), error) {
-	d, err := app.OpenStore(ctx, cfg, false)
+	d, l, err := openTrail(ctx, cfg, false)
 	if err != nil {
-		return nil, nil, err
-	}
-	l, err := audit.New(cfg.AuditHash, nil)
-	if err != nil {
-		d.Close()
 		return nil, nil, err
 	}
 	return &identity.Service{DB: d, Audit: l}, func() { d.Close() }, nil
