@@ -65,20 +65,7 @@ func (s *Service) Imports(ctx context.Context, limit int) ([]ImportStatus, error
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.DB.Query(ctx, "SELECT "+importCols+" FROM hub_imports ORDER BY id DESC LIMIT ?", limit)
-	if err != nil {
-		return nil, fmt.Errorf("read imports: %w", err)
-	}
-	defer rows.Close()
-	var out []ImportStatus
-	for rows.Next() {
-		imp, err := scanImport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, imp.status())
-	}
-	return out, rows.Err()
+	return s.queryImports(ctx, "SELECT "+importCols+" FROM hub_imports ORDER BY id DESC LIMIT ?", limit)
 }
 
 // Stats are the hub's record counts: per database, per source (the
@@ -142,8 +129,13 @@ func (s *Service) Stats(ctx context.Context) (Stats, error) {
 }
 
 func (s *Service) lastImports(ctx context.Context) ([]ImportStatus, error) {
-	rows, err := s.DB.Query(ctx, "SELECT "+importCols+` FROM hub_imports WHERE id IN
+	return s.queryImports(ctx, "SELECT "+importCols+` FROM hub_imports WHERE id IN
 		(SELECT MAX(id) FROM hub_imports GROUP BY source, kind) ORDER BY source, kind`)
+}
+
+// queryImports reads the imports a query selects (importCols).
+func (s *Service) queryImports(ctx context.Context, q string, args ...any) ([]ImportStatus, error) {
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read imports: %w", err)
 	}
