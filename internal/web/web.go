@@ -90,7 +90,8 @@ func New(c Config) (*Site, error) {
 	for _, lang := range i18n.Langs {
 		s.tmpl[lang] = map[string]*template.Template{}
 		for _, p := range pages {
-			t, err := template.New(p).Funcs(s.funcs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/form.html", "templates/"+p+".html")
+			t, err := template.New(p).Funcs(s.funcs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/form.html",
+				"templates/partials.html", "templates/"+p+".html")
 			if err != nil {
 				return nil, fmt.Errorf("web: parse template %s: %w", p, err)
 			}
