@@ -234,7 +234,8 @@ func (s *Service) store(ctx context.Context, a *assembly, o ImportOptions, res *
 		byJ[it.Jurisdiction] = append(byJ[it.Jurisdiction], it)
 	}
 	for _, j := range order {
-		if err := s.CreateMany(ctx, byJ[j]); err != nil {
+		// Every item passed Check while the file was verified.
+		if err := s.createChecked(ctx, byJ[j]); err != nil {
 			return fmt.Errorf("import the list of %s (%d items imported before it): %w", j, res.Items, err)
 		}
 		res.Items += len(byJ[j])

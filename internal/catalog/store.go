@@ -55,6 +55,14 @@ func (s *Service) CreateMany(ctx context.Context, items []Item) error {
 	if len(bad) > 0 {
 		return errs.Join(bad...)
 	}
+	return s.createChecked(ctx, items)
+}
+
+// createChecked writes items that passed Check (CreateMany, or an import
+// that checked every item while it read the file): one transaction, one
+// audit entry; tree and department errors found while writing still name
+// items[i].
+func (s *Service) createChecked(ctx context.Context, items []Item) error {
 	if len(items) == 0 {
 		return nil
 	}
