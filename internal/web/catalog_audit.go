@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/govhall/govhall/internal/catalog"
 	"github.com/govhall/govhall/internal/i18n"
@@ -79,7 +78,7 @@ func (s *Site) catalogAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, p := range problems {
 		v := catDutyProblemView{Place: name(p.Jurisdiction), Name: nameIn(lang, p.Name, p.NameEN),
-			Problem: i18n.T(lang, "web.catalog.audit.no_lead", nil), Leads: catDeptList(p.Leads), Cooperate: catDeptList(p.Cooperate)}
+			Problem: i18n.T(lang, "web.catalog.audit.no_lead", nil), Leads: catDeptList(lang, p.Leads), Cooperate: catDeptList(lang, p.Cooperate)}
 		if p.Problem == catalog.SeveralLeads {
 			v.Problem = i18n.T(lang, "web.catalog.audit.many_leads", map[string]any{"n": len(p.Leads)})
 		}
@@ -143,12 +142,12 @@ func catFindingOf(lang string, f catalog.Finding, name func(string) string) catF
 	for _, l := range f.Leaves {
 		leaves = append(leaves, l.Name)
 	}
-	detail := strings.Join(parts, "、")
+	detail := joinList(lang, parts)
 	if len(leaves) > 0 {
 		if detail != "" {
 			detail += " ↔ "
 		}
-		detail += strings.Join(leaves, "、")
+		detail += joinList(lang, leaves)
 	}
 	if f.Value != "" || f.Standard != "" {
 		detail += " (" + f.Value + " / " + f.Standard + ")"
@@ -156,10 +155,10 @@ func catFindingOf(lang string, f catalog.Finding, name func(string) string) catF
 	return catFindingView{County: name(f.Jurisdiction), Kind: i18n.T(lang, "web.catalog.find."+f.Kind, nil), Detail: detail, Delta: f.Delta}
 }
 
-func catDeptList(ds []catalog.DutyDept) string {
+func catDeptList(lang string, ds []catalog.DutyDept) string {
 	var out []string
 	for _, d := range ds {
 		out = append(out, d.Name)
 	}
-	return strings.Join(out, "、")
+	return joinList(lang, out)
 }

@@ -228,7 +228,7 @@ func catFacts(lang string, d catalog.Doc, b *catItemBody) {
 	if d.CaseType == catalog.Immediate {
 		b.CaseType = t("web.catalog.item.case_immediate", nil)
 	}
-	b.Special = strings.Join(d.SpecialProcedures, "、")
+	b.Special = joinList(lang, d.SpecialProcedures)
 	var objs []string
 	for _, o := range d.Objects {
 		switch o {
@@ -238,7 +238,7 @@ func catFacts(lang string, d catalog.Doc, b *catItemBody) {
 			objs = append(objs, t("web.catalog.object_enterprise", nil))
 		}
 	}
-	b.Objects = strings.Join(objs, "、")
+	b.Objects = joinList(lang, objs)
 	b.Visits = t("web.catalog.item.visits_none", nil)
 	if d.Visits > 0 {
 		b.Visits = t("web.catalog.item.visits_n", map[string]any{"n": d.Visits})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/govhall/govhall/internal/catalog"
 	"github.com/govhall/govhall/internal/i18n"
@@ -104,7 +103,7 @@ func (s *Site) catDutyViews(ctx context.Context, lang, code string, b *catListsB
 			}
 			out = append(out, n)
 		}
-		return strings.Join(out, "、"), nil
+		return joinList(lang, out), nil
 	}
 	for _, d := range duties[:min(len(duties), catDutiesShown)] {
 		v := catDutyView{Name: nameIn(lang, d.Name, d.NameEN), Problem: len(d.Lead) != 1}

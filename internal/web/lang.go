@@ -76,3 +76,9 @@ func localPath(next string) string {
 	}
 	return u.RequestURI()
 }
+
+// joinList joins the items of a list in the language's way: 、 in Chinese,
+// a comma in English.
+func joinList(lang string, items []string) string {
+	return strings.Join(items, i18n.T(lang, "web.list_separator", nil))
+}
