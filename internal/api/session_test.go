@@ -56,7 +56,7 @@ func onBothEngines(t *testing.T, fn func(t *testing.T, h *hall)) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cfg := app.Config{DataDir: t.TempDir(), Log: log, DemoPersons: 50, DemoCatalogScale: demo.TestCatalogScale}
+			cfg := app.Config{DataDir: t.TempDir(), Log: log, DemoPersons: demo.TestPersons, DemoCatalogScale: demo.TestCatalogScale}
 			if engine == "postgres" {
 				cfg.DB = dbtest.PostgresURL(t)
 			}

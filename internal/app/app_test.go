@@ -52,7 +52,7 @@ func startHallOn(t *testing.T, engine string) (*app.App, string) {
 // hallConfig is a test hall's configuration: an empty data dir, and for
 // "postgres" a fresh database of the test server.
 func hallConfig(t *testing.T, engine string) app.Config {
-	cfg := app.Config{DataDir: t.TempDir(), Log: quietLog(), DemoPersons: 50, DemoCatalogScale: demo.TestCatalogScale}
+	cfg := app.Config{DataDir: t.TempDir(), Log: quietLog(), DemoPersons: demo.TestPersons, DemoCatalogScale: demo.TestCatalogScale}
 	if engine == "postgres" {
 		cfg.DB = dbtest.PostgresURL(t)
 	}

@@ -31,6 +31,10 @@ const CatalogSeedName = "catalog-bozhou-v1"
 // discrepancy, a fiftieth of the counts.
 const TestCatalogScale = 0.02
 
+// TestPersons is the population of a test hall's data hub: enough for the
+// demo residents and their families, small enough to seed in a blink.
+const TestPersons = 50
+
 // MaxCatalogScale bounds the scale: the generated codes have room for it.
 const MaxCatalogScale = 2.0
 
