@@ -68,10 +68,13 @@ func itemSummary(it catalog.Item) ItemSummary {
 
 // ItemPage is one page of search results with the total of the search.
 type ItemPage struct {
-	Items  []ItemSummary `json:"items"`
-	Total  int           `json:"total"`
-	Limit  int           `json:"limit"`
-	Offset int           `json:"offset"`
+	Items []ItemSummary `json:"items"`
+	// Total counts the matches of a search up to catalog.SearchCap; More
+	// says there are more than that (narrow the query to see them).
+	Total  int  `json:"total"`
+	More   bool `json:"more"`
+	Limit  int  `json:"limit"`
+	Offset int  `json:"offset"`
 }
 
 // searchItems is GET /api/v1/items: published items matching q (every
@@ -112,12 +115,13 @@ func (a *API) searchItems(r *http.Request) (any, error) {
 	if len(bad) > 0 {
 		return nil, errs.Join(bad...)
 	}
-	items, total, err := a.c.Catalog.Search(r.Context(), q.Get("q"), f)
+	res, err := a.c.Catalog.Search(r.Context(), q.Get("q"), f)
 	if err != nil {
 		return nil, err
 	}
-	out := ItemPage{Items: make([]ItemSummary, 0, len(items)), Total: total, Limit: f.Limit, Offset: f.Offset}
-	for _, it := range items {
+	out := ItemPage{Items: make([]ItemSummary, 0, len(res.Items)), Total: res.Total, More: res.More, Limit: f.Limit,
+		Offset: f.Offset}
+	for _, it := range res.Items {
 		out.Items = append(out.Items, itemSummary(it))
 	}
 	return out, nil

@@ -138,6 +138,13 @@ func Open(ctx context.Context, c Config) (*App, error) {
 	a.Catalog = &catalog.Service{DB: d, Audit: al, Now: c.Now}
 	a.Hub = &hub.Service{DB: d, Audit: al, Now: c.Now}
 	a.wireHub()
+	// A hall upgraded from before the catalog's search index fills it now.
+	if n, err := a.Catalog.EnsureSearchIndex(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if n > 0 && a.Log != nil {
+		a.Log.Info("catalog search index rebuilt", "items", n)
+	}
 	if err := a.openLicences(ctx); err != nil {
 		d.Close()
 		return nil, err

@@ -20,7 +20,8 @@ import (
 func storyItem(t *testing.T, a *app.App) catalog.Item {
 	t.Helper()
 	ctx := actor.With(context.Background(), actor.System("test"))
-	found, _, err := a.Catalog.Search(ctx, "流动人口婚育证明", catalog.Filter{Node: catalog.Handling})
+	res, err := a.Catalog.Search(ctx, "流动人口婚育证明", catalog.Filter{Node: catalog.Handling})
+	found := res.Items
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,86 +16,170 @@ import (
 // refused rather than truncated, so a person sees why nothing matched.
 const MaxQuery = 64
 
-// itemText is the catalog's full-text index (migration 0008): the FTS5
-// trigram table on SQLite, the pg_trgm GIN index on PostgreSQL.
-var itemText = db.TextIndex{
-	ID:      "i.id",
-	Columns: []string{"i.name", "i.search_text"},
-	FTS:     "catalog_items_fts",
-	Expr:    "i.name || ' ' || i.search_text",
-	Name:    "i.name",
+// SearchCap is how many matches a search counts and pages through: a
+// broader query reports "more than SearchCap" and asks to be narrowed,
+// which keeps every search's cost bounded however much the catalog holds.
+const SearchCap = 1000
+
+// Results is a page of search results with the number of matches, at
+// most SearchCap; More says there are more than that.
+type Results struct {
+	Items []Item
+	Total int
+	More  bool
 }
 
 // Search finds published items whose name or searchable text (code, English
 // name, laws, materials, results) contains every word of q, within the
-// filter, with the total number of matches. Best first: the exact name,
-// then names that start with q, then the engine's relevance (bm25 on
-// SQLite, trigram similarity on PostgreSQL), then shorter names. An empty q
-// lists the filter's published items in catalog order.
-func (s *Service) Search(ctx context.Context, q string, f Filter) ([]Item, int, error) {
-	q, terms, err := searchTerms(q)
+// filter. Best first: names that start with q (the exact name first of
+// all), then names that hold every word, then the others; within each,
+// shorter names (the general item before its special cases), then older
+// items. The index returns matches in that key order and stops reading at
+// SearchCap+1 of them, which give the count and, unless the query is broad
+// and its short names do not hold it, the first page of every group; so a
+// broad query costs no more than a narrow one. An empty q lists the
+// filter's published items in catalog order.
+func (s *Service) Search(ctx context.Context, q string, f Filter) (Results, error) {
+	terms, err := searchTerms(q)
 	if err != nil {
-		return nil, 0, err
+		return Results{}, err
 	}
 	f.Status = Published
 	if len(terms) == 0 {
-		return s.Items(ctx, f)
+		items, total, err := s.Items(ctx, f)
+		return Results{Items: items, Total: total}, err
 	}
-	m := s.DB.FullText(itemText, q, terms)
-	where, args := f.where()
-	where += " AND " + m.Where
-	args = append(args, m.WhereArgs...)
-	from := " FROM catalog_items i" + m.Join + where
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
+	if f.Limit <= 0 {
+		f.Limit = 50
 	}
-	rank := "0"
-	if m.Rank != "" {
-		rank = m.Rank
-	}
-	// One pass ranks the ids and counts the matches (the window counts
-	// before LIMIT; bm25 may not share a query with a window, hence the
-	// subquery); only the page's items are read whole afterwards: sorting
-	// whole rows, documents and all, of a broad match costs ten times more.
-	inner := "SELECT i.id AS id, CASE WHEN i.name = ? THEN 0 WHEN i.name LIKE ?" + s.DB.LikeEscape() +
-		" THEN 1 ELSE 2 END AS k1, " + rank + " AS k2, length(i.name) AS k3" + from
-	pageArgs := append([]any{q, db.EscapeLike(q) + "%"}, m.RankArgs...)
-	pageArgs = append(append(pageArgs, args...), limit, max(f.Offset, 0))
-	ids, total, err := s.searchIDs(ctx, "SELECT id, count(*) OVER () FROM ("+inner+
-		") AS m ORDER BY k1, k2, k3, id LIMIT ? OFFSET ?", pageArgs...)
+	f.Offset = max(f.Offset, 0)
+	tags := f.searchTags()
+	need := min(f.Offset+f.Limit, SearchCap)
+	// All matches in key order (shorter names first), up to one past the
+	// cap: the count, and each match's group by its name.
+	all, err := s.searchHits(ctx, db.TextQuery{Terms: terms, Tags: tags, Scope: db.Anywhere}, SearchCap+1)
 	if err != nil {
-		return nil, 0, err
+		return Results{}, err
 	}
-	if len(ids) == 0 && f.Offset > 0 { // a page past the end: count on its own
-		if err := s.DB.QueryRow(ctx, "SELECT count(*)"+from, args...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("count search results: %w", err)
+	res := Results{Total: min(len(all), SearchCap), More: len(all) > SearchCap}
+	complete := len(all) <= SearchCap
+	var groups [2][]int64 // names that start with q; names that hold every word
+	folded := make([]string, len(terms))
+	for i, t := range terms {
+		folded[i] = db.TextFold(t)
+	}
+	for _, h := range all {
+		if g := nameGroup(h.name, folded); g < len(groups) {
+			groups[g] = append(groups[g], h.key)
 		}
 	}
-	items, err := s.itemsByID(ctx, ids)
-	if err != nil {
-		return nil, 0, fmt.Errorf("search catalog: %w", err)
+	var keys []int64
+	seen := map[int64]bool{}
+	add := func(ks []int64) {
+		for _, k := range ks {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
 	}
-	return items, total, nil
+	for g, scope := range []db.TextScope{db.NameStart, db.InName} {
+		if len(keys) >= need {
+			break
+		}
+		// The first matches in key order hold the first of each group in
+		// key order; when they do not fill the page (a broad query whose
+		// shorter names do not hold it), the group is read on its own.
+		// Groups nest, so keys found so far may come again.
+		if complete || len(groups[g]) >= need-len(keys) {
+			add(groups[g])
+			continue
+		}
+		got, err := s.searchHits(ctx, db.TextQuery{Terms: terms, Tags: tags, Scope: scope}, need+len(keys))
+		if err != nil {
+			return Results{}, err
+		}
+		for _, h := range got {
+			add([]int64{h.key})
+		}
+	}
+	for _, h := range all {
+		add([]int64{h.key})
+	}
+	var ids []int64
+	for _, k := range keys[min(f.Offset, len(keys)):min(need, len(keys))] {
+		ids = append(ids, keyID(k))
+	}
+	if res.Items, err = s.itemsByID(ctx, ids); err != nil {
+		return Results{}, fmt.Errorf("search catalog: %w", err)
+	}
+	return res, nil
 }
 
-// searchIDs reads a page of ids with the total count beside each.
-func (s *Service) searchIDs(ctx context.Context, q string, args ...any) ([]int64, int, error) {
-	rows, err := s.DB.Query(ctx, q, args...)
+// searchTags are the filter's values as the index's tags (searchIndex.index
+// writes them); the index holds only published items.
+func (f Filter) searchTags() []string {
+	var tags []string
+	add := func(on bool, tag string) {
+		if on {
+			tags = append(tags, tag)
+		}
+	}
+	add(f.Jurisdiction != "", tagJurisdiction(f.Jurisdiction))
+	add(f.Prefix != "", tagPrefix(f.Prefix))
+	add(f.List != "", tagList(f.List))
+	add(f.Type != "", tagType(f.Type))
+	add(f.DepartmentID != 0, tagDepartment(f.DepartmentID))
+	add(f.DeptKind != "", tagDeptKind(f.DeptKind))
+	add(f.Event != "", tagEvent(f.Event))
+	add(f.Level != "", tagLevel(f.Level))
+	add(f.Object == ObjectPerson, tagPersons)
+	add(f.Object == ObjectEnterprise, tagEnterprises)
+	add(f.Node != "", tagNode(f.Node))
+	add(f.ParentID != 0, tagParent(f.ParentID))
+	return tags
+}
+
+// hit is a matching item's search key and its name as the index folds it.
+type hit struct {
+	key  int64
+	name string
+}
+
+// searchHits reads up to limit matching items, best first.
+func (s *Service) searchHits(ctx context.Context, q db.TextQuery, limit int) ([]hit, error) {
+	stmt, args := s.DB.TextSelect(SearchIndex, q, limit)
+	rows, err := s.DB.Query(ctx, stmt, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("search catalog: %w", err)
+		return nil, fmt.Errorf("search catalog: %w", err)
 	}
 	defer rows.Close()
-	var ids []int64
-	total := 0
+	var hits []hit
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id, &total); err != nil {
-			return nil, 0, err
+		var h hit
+		if err := rows.Scan(&h.key, &h.name); err != nil {
+			return nil, err
 		}
-		ids = append(ids, id)
+		hits = append(hits, h)
 	}
-	return ids, total, rows.Err()
+	return hits, rows.Err()
+}
+
+// nameGroup ranks a match by its (folded) name: 0 when it starts with the
+// first word and holds the others, 1 when it holds every word, 2 else.
+func nameGroup(name string, words []string) int {
+	for _, w := range words[1:] {
+		if !strings.Contains(name, w) {
+			return 2
+		}
+	}
+	if strings.HasPrefix(name, words[0]) {
+		return 0
+	}
+	if strings.Contains(name, words[0]) {
+		return 1
+	}
+	return 2
 }
 
 // itemsByID reads items in the order of ids.
@@ -124,17 +208,16 @@ func (s *Service) itemsByID(ctx context.Context, ids []int64) ([]Item, error) {
 	return out, nil
 }
 
-// searchTerms normalises a query: spaces (also the full-width one) separate
-// words, control characters go, and a query longer than MaxQuery is
-// refused. It returns the query with single spaces and its words.
-func searchTerms(q string) (string, []string, error) {
+// searchTerms splits a query into words: spaces (also the full-width one)
+// separate them, control characters go, and a query longer than MaxQuery
+// characters is refused.
+func searchTerms(q string) ([]string, error) {
 	if !utf8.ValidString(q) {
-		return "", nil, errs.Field("q", "catalog.search.invalid", nil)
+		return nil, errs.Field("q", "catalog.search.invalid", nil)
 	}
 	terms := strings.FieldsFunc(q, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
-	q = strings.Join(terms, " ")
-	if n := utf8.RuneCountInString(q); n > MaxQuery {
-		return "", nil, errs.Field("q", "catalog.search.too_long", map[string]any{"max": MaxQuery, "n": n})
+	if n := utf8.RuneCountInString(strings.Join(terms, " ")); n > MaxQuery {
+		return nil, errs.Field("q", "catalog.search.too_long", map[string]any{"max": MaxQuery, "n": n})
 	}
-	return q, terms, nil
+	return terms, nil
 }

@@ -94,6 +94,7 @@ type writer struct {
 	s                           *Service
 	tx                          *db.Tx
 	item, cover, event, version *sql.Stmt
+	search                      *searchIndex
 	parents                     map[string]parentRef // jurisdiction/code → parent
 	deptJurisdiction            map[int64]string
 	now                         time.Time
@@ -125,6 +126,9 @@ func (s *Service) newWriter(ctx context.Context, tx *db.Tx) (*writer, error) {
 	w.event = prep("INSERT INTO catalog_item_events (item_id, event) VALUES (?, ?)")
 	w.version = prep(`INSERT INTO catalog_item_versions (item_id, version, status, doc, diff, effective_from,
 		approved_by, approved_at, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err == nil {
+		w.search, err = newSearchIndex(ctx, tx)
+	}
 	if err != nil {
 		w.close()
 		return nil, fmt.Errorf("prepare catalog writes: %w", err)
@@ -137,6 +141,9 @@ func (w *writer) close() {
 		if st != nil {
 			st.Close()
 		}
+	}
+	if w.search != nil {
+		w.search.close()
 	}
 }
 
@@ -165,6 +172,9 @@ func (w *writer) insert(ctx context.Context, it *Item) error {
 		return err
 	}
 	if it.Status == Published {
+		if err := w.search.index(ctx, it.ID); err != nil {
+			return err
+		}
 		snap, err := json.Marshal(it)
 		if err != nil {
 			return err

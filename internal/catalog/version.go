@@ -82,6 +82,14 @@ func (s *Service) overwrite(ctx context.Context, tx *db.Tx, it Item, now time.Ti
 	if err != nil {
 		return err
 	}
+	x, err := newSearchIndex(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer x.close()
+	if err := x.forget(ctx, it.ID); err != nil {
+		return err
+	}
 	args := append([]any{nullID(it.DepartmentID)}, columns(it, doc, now)...)
 	_, err = tx.Exec(ctx, `UPDATE catalog_items SET department_id = ?, name = ?, name_en = ?, item_type = ?, list = ?,
 		status = ?, case_type = ?, statutory_days = ?, promised_days = ?, for_persons = ?, for_enterprises = ?,
@@ -104,7 +112,10 @@ func (s *Service) overwrite(ctx context.Context, tx *db.Tx, it Item, now time.Ti
 		return err
 	}
 	defer w.close()
-	return w.details(ctx, &it)
+	if err := w.details(ctx, &it); err != nil {
+		return err
+	}
+	return x.index(ctx, it.ID)
 }
 
 // Publish approves an item's pending version — or the draft item itself —
@@ -276,6 +287,14 @@ func (s *Service) Withdraw(ctx context.Context, id int64, note string) error {
 	ev := audit.Event{Action: "catalog.item.withdraw", ObjectType: "catalog_item", ObjectID: strconv.FormatInt(id, 10),
 		Detail: map[string]any{"note": note}}
 	return s.Audit.Change(ctx, s.DB, ev, func(tx *db.Tx, _ *audit.Event) error {
+		x, err := newSearchIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer x.close()
+		if err := x.forget(ctx, id); err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, "UPDATE catalog_items SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
 			Withdrawn, s.now(), id, Published)
 		if err != nil {

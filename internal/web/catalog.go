@@ -42,6 +42,7 @@ type catBrowseBody struct {
 	Filters            []catSelectView
 	Results            []catItemCard
 	Total, Page, Pages int
+	More               bool // more matches than catalog.SearchCap: narrow the query
 	Searched           bool
 	Prev, Next         string
 	Alerts             []string
@@ -93,15 +94,15 @@ func (s *Site) catalogBrowse(w http.ResponseWriter, r *http.Request) {
 	f.Offset = (page - 1) * catalogPageSize
 	b := &catBrowseBody{Q: q.Get("q"), Page: page, Searched: q.Get("q") != ""}
 	status := http.StatusOK
-	items, total, err := s.catalog.Search(r.Context(), b.Q, f)
+	res, err := s.catalog.Search(r.Context(), b.Q, f)
 	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
 		b.Alerts, status = []string{i18n.T(lang, e.Key, e.Args)}, http.StatusUnprocessableEntity
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	b.Total, b.Pages = total, max(1, (total+catalogPageSize-1)/catalogPageSize)
-	b.Results, err = s.catItemCards(r.Context(), lang, items, places)
+	b.Total, b.More, b.Pages = res.Total, res.More, max(1, (res.Total+catalogPageSize-1)/catalogPageSize)
+	b.Results, err = s.catItemCards(r.Context(), lang, res.Items, places)
 	if err != nil {
 		s.fail(w, r, err)
 		return
