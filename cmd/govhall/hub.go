@@ -45,11 +45,17 @@ and against the hub: unknown persons, values the source is not the
 authority of), then loaded. A first load into an empty database (the city's
 initial load) is not read twice: it writes as it reads, and at the first
 rejected row stops writing, reads on to list every bad row, and deletes
-what it wrote. With --partial the good rows are imported and the bad ones
-listed, exit status 0. Each rejected row is kept with its line number and
-reason (--rejects FILE writes them as CSV: line, field, reason, reason key,
-then the original cells; with several files FILE is a directory). Fix the
-file and import it again (it is then a new file), or re-run with --partial.
+what it wrote. Several files for one table in a row (the city's licence
+files, one per issuing department) share that first load: each appends
+with the table's keys down and the keys are built once, after the last; a
+run killed meanwhile is resumed by running the same files again. A large
+update file (births set most persons' parents) drops the indexes over the
+columns it writes and builds them after the load. With --partial the good
+rows are imported and the bad ones listed, exit status 0. Each rejected
+row is kept with its line number and reason (--rejects FILE writes them as
+CSV: line, field, reason, reason key, then the original cells; with
+several files FILE is a directory). Fix the file and import it again (it
+is then a new file), or re-run with --partial.
 
 GOVHALL_HUB_TEST_BATCH_PAUSE (a Go duration) sleeps after each committed
 batch: a test-only hook so a test can kill an import between two batches.
@@ -112,21 +118,28 @@ func runHubImport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeStore()
-	failed := 0
+	bars := &importBars{}
+	reqs := make([]hub.ImportRequest, len(jobs))
 	for i, j := range jobs {
-		req := hub.ImportRequest{Source: j.Source, Kind: j.Kind, Path: j.File, Options: opts, Partial: f.partial, BatchSize: f.batch}
-		req.RejectsPath = rejectsPath(f.rejects, j.File, len(jobs))
-		rep, err := importWithBar(ctx, s, req)
-		if err != nil {
-			return fmt.Errorf("%s: %s", j.File, describeHubError(err))
-		}
-		printReport(rep, req.RejectsPath)
+		reqs[i] = bars.watch(hub.ImportRequest{Source: j.Source, Kind: j.Kind, Path: j.File, Options: opts,
+			Partial: f.partial, BatchSize: f.batch, RejectsPath: rejectsPath(f.rejects, j.File, len(jobs))})
+	}
+	failed, printed := 0, 0
+	reps, err := s.ImportFiles(ctx, reqs, func(rep hub.ImportReport) {
+		bars.finish()
+		printReport(rep, reqs[printed].RejectsPath)
+		printed++
 		if rep.Status != "done" || (rep.Rejected > 0 && !f.partial) {
 			failed++
-			if !f.partial && i < len(jobs)-1 {
-				return fmt.Errorf("%s: %d rows rejected, nothing imported from it; stopping before the next files", j.File, rep.Rejected)
-			}
 		}
+	})
+	bars.finish()
+	if err != nil {
+		return fmt.Errorf("%s: %s", jobs[len(reps)-1].File, describeHubError(err))
+	}
+	if failed > 0 && !f.partial && printed < len(jobs) {
+		rep := reps[printed-1]
+		return fmt.Errorf("%s: %d rows rejected, nothing imported from it; stopping before the next files", jobs[printed-1].File, rep.Rejected)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d files had rejected rows and were not imported (see --partial)", failed, len(jobs))
@@ -203,33 +216,39 @@ func hubService(ctx context.Context, cfg app.Config) (*hub.Service, func(), erro
 	return &hub.Service{DB: d, Audit: l}, func() { d.Close() }, nil
 }
 
-// importWithBar runs one import with a progress bar on stderr: the check
+// importBars draws the progress bar of each import on stderr: the check
 // pass, then the load, each with rows/s and ETA (the total is the file's
 // line count for CSV and JSON Lines).
-func importWithBar(ctx context.Context, s *hub.Service, req hub.ImportRequest) (hub.ImportReport, error) {
-	total := lineCount(req.Path)
+type importBars struct{ bar *progress.Bar }
+
+// watch sets req's callbacks to draw its bars.
+func (b *importBars) watch(req hub.ImportRequest) hub.ImportRequest {
 	name := filepath.Base(req.Path)
-	var bar *progress.Bar
+	var total int64 = -1
 	req.Checking = func(checking bool) {
-		if bar != nil {
-			bar.Finish("")
+		b.finish()
+		if total < 0 {
+			total = lineCount(req.Path)
 		}
 		label := "import " + name
 		if checking {
 			label = "check " + name
 		}
-		bar = progress.New(os.Stderr, label, total)
+		b.bar = progress.New(os.Stderr, label, total)
 	}
 	req.Progress = func(done int64) {
-		if bar != nil {
-			bar.Set(done)
+		if b.bar != nil {
+			b.bar.Set(done)
 		}
 	}
-	rep, err := s.Import(ctx, req)
-	if bar != nil {
-		bar.Finish("")
+	return req
+}
+
+func (b *importBars) finish() {
+	if b.bar != nil {
+		b.bar.Finish("")
+		b.bar = nil
 	}
-	return rep, err
 }
 
 // lineCount counts the data lines of a CSV or JSON Lines file (0 when not

@@ -109,6 +109,40 @@ func (b *BulkTx) Insert(ctx context.Context, table string, cols []string, src Ro
 	return nil
 }
 
+// Update sets, for every row of src, the columns cols[1:] of the table's
+// row whose key (cols[0]) it names: the rows are bulk-loaded into a
+// temporary table, then one UPDATE … FROM joins it to the table. A key the
+// table does not hold updates nothing. Rows must name distinct keys.
+func (b *BulkTx) Update(ctx context.Context, table string, cols []string, src RowSource) error {
+	if src.Len() == 0 {
+		return nil
+	}
+	stage := "bulk_stage_" + table
+	create := "CREATE TEMP TABLE " + stage + " ON COMMIT DROP AS SELECT " + strings.Join(cols, ", ") + " FROM " + table + " WHERE false"
+	if b.d.Engine == SQLite {
+		create = "CREATE TEMP TABLE " + stage + " AS SELECT " + strings.Join(cols, ", ") + " FROM " + table + " WHERE false"
+	}
+	if _, err := b.Exec(ctx, create); err != nil {
+		return fmt.Errorf("bulk update of %s: %w", table, err)
+	}
+	err := b.Insert(ctx, stage, cols, src)
+	if err == nil {
+		set := make([]string, len(cols)-1)
+		for i, c := range cols[1:] {
+			set[i] = c + " = s." + c
+		}
+		_, err = b.Exec(ctx, "UPDATE "+table+" SET "+strings.Join(set, ", ")+" FROM "+stage+" s WHERE "+
+			table+"."+cols[0]+" = s."+cols[0])
+	}
+	if err == nil && b.d.Engine == SQLite {
+		_, err = b.Exec(ctx, "DROP TABLE temp."+stage)
+	}
+	if err != nil {
+		return fmt.Errorf("bulk update of %s: %w", table, err)
+	}
+	return nil
+}
+
 // copySource adapts a RowSource to pgx's CopyFromSource.
 type copySource struct {
 	src  RowSource
@@ -254,17 +288,40 @@ func (d *DB) AddPrimaryKey(ctx context.Context, table, name, cols string) error 
 }
 
 // DeleteDuplicates keeps, of rows sharing the key column, only the one
-// written last, and returns how many it deleted. Without a key the physical
-// order is the write order: rowid on SQLite, ctid on PostgreSQL (a table
-// loaded by appending, with no deletes in between).
-func (d *DB) DeleteDuplicates(ctx context.Context, table, key string) (int64, error) {
-	q := "DELETE FROM " + table + " WHERE rowid NOT IN (SELECT max(rowid) FROM " + table + " GROUP BY " + key + ")"
+// written last. It returns, per value of the provenance column prov (the
+// import that wrote the row), how many of its rows repeated a key written
+// before: with upsert semantics those rows were updates, not inserts.
+// Without a key the physical order is the write order: rowid on SQLite,
+// ctid on PostgreSQL (a table loaded by appending, with no deletes in
+// between).
+func (d *DB) DeleteDuplicates(ctx context.Context, table, key, prov string) (map[int64]int64, error) {
+	order := "rowid"
+	del := "DELETE FROM " + table + " WHERE rowid NOT IN (SELECT max(rowid) FROM " + table + " GROUP BY " + key + ")"
 	if d.Engine == Postgres {
-		q = "DELETE FROM " + table + " a USING " + table + " b WHERE a." + key + " = b." + key + " AND a.ctid < b.ctid"
+		order = "ctid"
+		del = "DELETE FROM " + table + " a USING " + table + " b WHERE a." + key + " = b." + key + " AND a.ctid < b.ctid"
 	}
-	res, err := d.w.ExecContext(ctx, q)
+	rows, err := d.w.QueryContext(ctx, "SELECT "+prov+", count(*) FROM (SELECT "+prov+", row_number() OVER (PARTITION BY "+
+		key+" ORDER BY "+order+") AS dup_rank FROM "+table+") w WHERE dup_rank > 1 GROUP BY "+prov)
 	if err != nil {
-		return 0, fmt.Errorf("delete duplicate keys of %s: %w", table, err)
+		return nil, fmt.Errorf("count duplicate keys of %s: %w", table, err)
 	}
-	return res.RowsAffected()
+	repeats := map[int64]int64{}
+	for rows.Next() {
+		var p sql.NullInt64
+		var n int64
+		if err := rows.Scan(&p, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		repeats[p.Int64] += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := d.w.ExecContext(ctx, del); err != nil {
+		return nil, fmt.Errorf("delete duplicate keys of %s: %w", table, err)
+	}
+	return repeats, nil
 }

@@ -12,13 +12,14 @@ type table struct {
 	cols                   []string
 	indexes                []string // CREATE INDEX IF NOT EXISTS statements, as in the migration
 	indexNames             []string
+	indexCols              []string // the column each index covers
 }
 
 var (
 	personsTable = &table{name: "hub_persons", subject: "person", key: "id_number", pk: "hub_persons_pk",
 		cols: []string{"id_number", "name", "former_names", "sex", "ethnicity", "birth_date", "hukou_address",
 			"hukou_division", "current_address", "phone", "status", "marital_status", "spouse_id", "father_id", "mother_id"},
-		indexNames: []string{"hub_persons_father", "hub_persons_mother"},
+		indexNames: []string{"hub_persons_father", "hub_persons_mother"}, indexCols: []string{"father_id", "mother_id"},
 		indexes: []string{
 			"CREATE INDEX IF NOT EXISTS hub_persons_father ON hub_persons (father_id) WHERE father_id <> ''",
 			"CREATE INDEX IF NOT EXISTS hub_persons_mother ON hub_persons (mother_id) WHERE mother_id <> ''",
@@ -26,13 +27,13 @@ var (
 	entitiesTable = &table{name: "hub_entities", subject: "entity", key: "credit_code", pk: "hub_entities_pk",
 		cols: []string{"credit_code", "name", "type", "legal_rep", "legal_rep_id", "registered_capital", "address",
 			"business_scope", "established_on", "status", "registering_authority"},
-		indexNames: []string{"hub_entities_legal_rep"},
-		indexes:    []string{"CREATE INDEX IF NOT EXISTS hub_entities_legal_rep ON hub_entities (legal_rep_id) WHERE legal_rep_id <> ''"}}
+		indexNames: []string{"hub_entities_legal_rep"}, indexCols: []string{"legal_rep_id"},
+		indexes: []string{"CREATE INDEX IF NOT EXISTS hub_entities_legal_rep ON hub_entities (legal_rep_id) WHERE legal_rep_id <> ''"}}
 	licencesTable = &table{name: "hub_licences", subject: "licence", key: "identifier", pk: "hub_licences_pk",
 		cols: []string{"identifier", "type_code", "number", "holder_kind", "holder_id", "holder_name", "issuer_code",
 			"issuer_name", "issued_on", "expires_on", "status", "data"},
-		indexNames: []string{"hub_licences_holder"},
-		indexes:    []string{"CREATE INDEX IF NOT EXISTS hub_licences_holder ON hub_licences (holder_id)"}}
+		indexNames: []string{"hub_licences_holder"}, indexCols: []string{"holder_id"},
+		indexes: []string{"CREATE INDEX IF NOT EXISTS hub_licences_holder ON hub_licences (holder_id)"}}
 )
 
 // A field is a column of an import file: its Chinese header, the English

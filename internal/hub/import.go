@@ -83,44 +83,52 @@ type ImportReport struct {
 // by a source that is not the element's authority, unknown persons…) are
 // kept with their line and reason, and written to RejectsPath.
 func (s *Service) Import(ctx context.Context, req ImportRequest) (ImportReport, error) {
+	rep, _, err := s.importFile(ctx, req, nil)
+	return rep, err
+}
+
+// importFile is Import within a run of files (g, or nil); it returns the
+// run of the load, nil when the file was imported before.
+func (s *Service) importFile(ctx context.Context, req ImportRequest, g *group) (ImportReport, *run, error) {
 	start := time.Now()
 	f, colmap, err := s.checkRequest(ctx, &req)
 	if err != nil {
-		return ImportReport{}, err
+		return ImportReport{}, nil, err
 	}
 	sum, size, err := fileDigest(req.Path)
 	if err != nil {
-		return ImportReport{}, fmt.Errorf("import %s: %w", filepath.Base(req.Path), err)
+		return ImportReport{}, nil, fmt.Errorf("import %s: %w", filepath.Base(req.Path), err)
 	}
 	imp, err := s.startImport(ctx, req, f, sum, size)
 	if err != nil {
-		return ImportReport{}, err
+		return ImportReport{}, nil, err
 	}
 	rep := ImportReport{ImportID: imp.ID, Source: req.Source, Kind: req.Kind, Format: f.name,
 		File: filepath.Base(req.Path), Size: size, SHA256: sum}
 	if imp.Status == "done" {
 		rep.AlreadyImported = true
 		imp.fill(&rep)
-		return rep, nil
+		return rep, nil, nil
 	}
 	rep.Resumed = imp.Checked && imp.LastLine > 0
 	r, err := s.newRun(ctx, req, f, colmap, imp)
 	if err == nil {
+		r.g = g
 		err = r.run(ctx)
 	}
 	if err != nil {
 		s.markFailed(imp, err)
-		return rep, fmt.Errorf("import %s: %w", filepath.Base(req.Path), err)
+		return rep, nil, fmt.Errorf("import %s: %w", filepath.Base(req.Path), err)
 	}
 	if req.RejectsPath != "" {
 		if err := s.writeRejects(ctx, imp.ID, f, colmap, req.RejectsPath); err != nil {
-			return rep, fmt.Errorf("import %s: %w", filepath.Base(req.Path), err)
+			return rep, nil, fmt.Errorf("import %s: %w", filepath.Base(req.Path), err)
 		}
 	}
 	r.imp.fill(&rep)
 	rep.Conflicts = r.conflicts
 	rep.Elapsed = time.Since(start)
-	return rep, nil
+	return rep, r, nil
 }
 
 // checkRequest checks the source and kind, opens the file once to read its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/db"
@@ -41,55 +42,120 @@ func (s *Service) dropKeys(ctx context.Context, t *table, imp importRow) (bool, 
 	return true, err
 }
 
-// rebuildKeys builds the key and indexes after a first load. Rows that
-// repeat a key are reduced to the one read last (the import's upsert
-// semantics), counted as updates instead of inserts.
-func (s *Service) rebuildKeys(ctx context.Context, t *table, imp *importRow) error {
+// rebuildKeys builds the key and indexes after a first load of one or
+// more files (imps, in load order). Rows that repeat a key are reduced to
+// the one read last (the import's upsert semantics); each repeating row
+// counts as an update of the import that read it instead of an insert.
+func (s *Service) rebuildKeys(ctx context.Context, t *table, prov string, imps []*importRow) error {
 	err := s.DB.AddPrimaryKey(ctx, t.name, t.pk, t.key)
 	if errors.Is(err, db.ErrDuplicateKey) {
-		var n int64
-		if n, err = s.DB.DeleteDuplicates(ctx, t.name, t.key); err != nil {
+		var repeats map[int64]int64
+		if repeats, err = s.DB.DeleteDuplicates(ctx, t.name, t.key, prov); err != nil {
 			return err
 		}
-		imp.Inserted -= n
-		imp.Updated += n
+		for _, imp := range imps {
+			imp.Inserted -= repeats[imp.ID]
+			imp.Updated += repeats[imp.ID]
+		}
 		err = s.DB.AddPrimaryKey(ctx, t.name, t.pk, t.key)
 	}
 	if err != nil {
 		return err
 	}
+	if err := s.buildIndexes(ctx, t); err != nil {
+		return err
+	}
+	for _, imp := range imps {
+		imp.Fresh = false
+		if _, err := s.DB.Exec(ctx, "UPDATE hub_imports SET fresh = ?, rows_inserted = ?, rows_updated = ? WHERE id = ?",
+			false, imp.Inserted, imp.Updated, imp.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// An update load of many rows into a column a secondary index covers
+// (births set the father and mother of most persons) would insert into the
+// index at a random place per row; it drops the index instead and builds
+// it after the load. Every load ends by building any index that is
+// missing, so a killed load's index comes back with the next import.
+
+// bigLoadRows is the estimated row count from which a load may drop an
+// index; bytesPerRow estimates a file's rows from its size (on the low side).
+var bigLoadRows int64 = 50000
+
+const bytesPerRow = 128
+
+// dropFedIndexes drops the indexes over cols when the file (size bytes)
+// holds at least 1/16 as many rows as the table.
+func (s *Service) dropFedIndexes(ctx context.Context, t *table, cols []string, size int64) error {
+	est := size / bytesPerRow
+	if est < bigLoadRows {
+		return nil
+	}
+	var drop []string
+	for i, c := range t.indexCols {
+		if slices.Contains(cols, c) {
+			drop = append(drop, t.indexNames[i])
+		}
+	}
+	if len(drop) == 0 {
+		return nil
+	}
+	var n int64
+	if err := s.DB.QueryRow(ctx, "SELECT count(*) FROM "+t.name).Scan(&n); err != nil {
+		return fmt.Errorf("count %s: %w", t.name, err)
+	}
+	if est < n/16 {
+		return nil
+	}
+	for _, ix := range drop {
+		if _, err := s.DB.Exec(ctx, "DROP INDEX IF EXISTS "+ix); err != nil {
+			return fmt.Errorf("drop index %s: %w", ix, err)
+		}
+	}
+	return nil
+}
+
+// buildIndexes builds the table's secondary indexes that are missing.
+func (s *Service) buildIndexes(ctx context.Context, t *table) error {
 	for _, ix := range t.indexes {
 		if _, err := s.DB.Exec(ctx, ix); err != nil {
 			return fmt.Errorf("build index: %w", err)
 		}
 	}
-	imp.Fresh = false
-	_, err = s.DB.Exec(ctx, "UPDATE hub_imports SET fresh = ?, rows_inserted = ?, rows_updated = ? WHERE id = ?",
-		false, imp.Inserted, imp.Updated, imp.ID)
-	return err
+	return nil
 }
 
 // checkNoUnfinishedFirstLoad refuses an import into a table whose first
-// load (another file) was interrupted: that one must be re-run first.
-func (s *Service) checkNoUnfinishedFirstLoad(ctx context.Context, f *format, id int64) error {
+// load (another file) was interrupted: that one must be re-run first, or
+// with it, in the same run of files (allowed names the run's files).
+func (s *Service) checkNoUnfinishedFirstLoad(ctx context.Context, f *format, id int64, allowed map[string]bool) error {
 	var names []any
 	for _, g := range formats {
 		if g.table == f.table {
 			names = append(names, g.name)
 		}
 	}
-	var other string
-	err := s.DB.QueryRow(ctx, `SELECT COALESCE(MAX(file_name), '') FROM hub_imports
-		WHERE fresh = ? AND status <> 'done' AND id <> ? AND format IN (?, ?, ?)`,
-		append([]any{true, id}, append(names, "", "", "")[:3]...)...).Scan(&other)
+	rows, err := s.DB.Query(ctx, `SELECT file_name FROM hub_imports
+		WHERE fresh = ? AND status <> 'done' AND id <> ? AND format IN (?, ?, ?) ORDER BY file_name`,
+		append([]any{true, id}, append(names, "", "", "")[:3]...)...)
 	if err != nil {
 		return fmt.Errorf("read imports: %w", err)
 	}
-	if other != "" {
-		return &errs.Error{Code: errs.Conflict, Field: "file", Key: "hub.error.first_load_unfinished",
-			Args: map[string]any{"file": other}}
+	defer rows.Close()
+	for rows.Next() {
+		var other string
+		if err := rows.Scan(&other); err != nil {
+			return err
+		}
+		if !allowed[other] {
+			return &errs.Error{Code: errs.Conflict, Field: "file", Key: "hub.error.first_load_unfinished",
+				Args: map[string]any{"file": other}}
+		}
 	}
-	return nil
+	return rows.Err()
 }
 
 // finish closes an import with its totals and its one audit entry.

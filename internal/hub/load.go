@@ -28,6 +28,8 @@ type run struct {
 	fresh     bool // first load into an empty table: no lookups, keys rebuilt at the end
 	conflicts int64
 	pause     time.Duration
+	g         *group // the run of files this one is imported with, or nil
+	pending   bool   // loaded with the keys down for the group's next file
 }
 
 // BatchPauseEnv names a test-only hook: a duration to sleep after each
@@ -61,25 +63,15 @@ func (s *Service) newRun(ctx context.Context, req ImportRequest, f *format, colm
 }
 
 func (r *run) run(ctx context.Context) error {
-	if err := r.s.checkNoUnfinishedFirstLoad(ctx, r.f, r.imp.ID); err != nil {
+	if err := r.s.checkNoUnfinishedFirstLoad(ctx, r.f, r.imp.ID, r.g.names()); err != nil {
 		return err
 	}
-	empty := false
-	if !r.fresh && r.imp.LastLine == 0 && r.f.creates && r.auth[0] {
-		var err error
-		if empty, err = r.s.tableEmpty(ctx, r.f.table); err != nil {
-			return err
-		}
-	}
-	if empty {
-		var err error
-		if r.fresh, err = r.s.dropKeys(ctx, r.f.table, r.imp); err != nil {
-			return err
-		}
+	if err := r.startFirstLoad(ctx); err != nil {
+		return err
 	}
 	// A first load into an empty table is not checked first: when a row
 	// is rejected it stops writing, reads on for the rejects file, and
-	// deletes what it wrote (all of the table is its own).
+	// deletes what it wrote (the rows carrying its provenance).
 	if !r.imp.Checked && !r.imp.Partial && !r.fresh {
 		if ok, err := r.check(ctx); err != nil || !ok {
 			return err
@@ -95,25 +87,66 @@ func (r *run) run(ctx context.Context) error {
 	if r.req.Checking != nil {
 		r.req.Checking(false)
 	}
+	if !r.fresh {
+		if err := r.s.dropFedIndexes(ctx, r.f.table, r.cols, r.imp.Size); err != nil {
+			return err
+		}
+	}
 	if err := r.pass(ctx, false); err != nil {
 		return err
 	}
 	if !r.fresh {
+		if err := r.s.buildIndexes(ctx, r.f.table); err != nil {
+			return err
+		}
 		return r.s.finish(ctx, &r.imp, "done", "")
 	}
+	return r.endFirstLoad(ctx)
+}
+
+// startFirstLoad takes the table's keys down for a first load: into an
+// empty table, or appending to the group's first load (the previous file
+// left the keys down for this one). A resumed first load takes them down
+// again should they have been rebuilt meanwhile.
+func (r *run) startFirstLoad(ctx context.Context) error {
+	join := r.g.keysDown(r.f)
+	if !r.fresh && !join && r.imp.LastLine == 0 && r.f.creates && r.auth[0] {
+		empty, err := r.s.tableEmpty(ctx, r.f.table)
+		if err != nil || !empty {
+			return err
+		}
+		join = true
+	}
+	if !r.fresh && !join {
+		return nil
+	}
+	var err error
+	r.fresh, err = r.s.dropKeys(ctx, r.f.table, r.imp)
+	return err
+}
+
+// endFirstLoad takes back the rows of a refused file, then leaves the keys
+// down for the group's next file or builds them and finishes the imports
+// that waited for them.
+func (r *run) endFirstLoad(ctx context.Context) error {
 	if r.discarding() {
 		if _, err := r.s.DB.Exec(ctx, "DELETE FROM "+r.f.table.name+" WHERE "+r.f.prov+" = ?", r.imp.ID); err != nil {
 			return fmt.Errorf("take back the rows of a rejected file: %w", err)
 		}
 		r.imp.Inserted, r.imp.Updated = 0, 0
 	}
-	if err := r.s.rebuildKeys(ctx, r.f.table, &r.imp); err != nil {
+	if r.g != nil && r.g.more && !r.discarding() {
+		r.pending = true
+		r.g.wait(r)
+		_, err := r.s.DB.Exec(ctx, "UPDATE hub_imports SET rows_inserted = ?, updated_at = ? WHERE id = ?",
+			r.imp.Inserted, r.s.now(), r.imp.ID)
 		return err
 	}
+	status, msg := "done", ""
 	if r.discarding() {
-		return r.s.finish(ctx, &r.imp, "failed", rejectedMsg(r.imp.Rejected))
+		status, msg = "failed", rejectedMsg(r.imp.Rejected)
 	}
-	return r.s.finish(ctx, &r.imp, "done", "")
+	return r.s.closeFirstLoad(ctx, r.f, append(r.g.take(), r), status, msg)
 }
 
 // check reads the whole file without writing records and reports whether

@@ -290,37 +290,20 @@ func (r *run) load(ctx context.Context, batch []*rec, blind bool) error {
 		if err := b.Insert(ctx, r.f.table.name, cols, newRows{rows: o.inserts, imp: r.imp.ID}); err != nil {
 			return err
 		}
-		if err := r.update(ctx, b.Tx, o.updates); err != nil {
+		if err := r.update(ctx, b, o.updates); err != nil {
 			return err
 		}
 		return r.commit(ctx, b.Tx, o, len(batch), false)
 	})
 }
 
-func (r *run) update(ctx context.Context, tx *db.Tx, ups []*stored) error {
-	if len(ups) == 0 {
-		return nil
-	}
-	// In key order, the updates walk the key's B-tree once.
+// update writes the batch's changed records through one set-based
+// UPDATE (db.BulkTx.Update), with the import as their provenance.
+func (r *run) update(ctx context.Context, b *db.BulkTx, ups []*stored) error {
+	// In key order, the update walks the key's B-tree once.
 	slices.SortFunc(ups, func(a, b *stored) int { return strings.Compare(a.vals[0], b.vals[0]) })
-	set := strings.Join(r.cols[1:], " = ?, ") + " = ?, " + r.f.prov + " = ?"
-	st, err := tx.Prepare(ctx, "UPDATE "+r.f.table.name+" SET "+set+" WHERE "+r.f.table.key+" = ?")
-	if err != nil {
-		return fmt.Errorf("update %s: %w", r.f.table.name, err)
-	}
-	defer st.Close()
-	args := make([]any, 0, len(r.cols)+1)
-	for _, u := range ups {
-		args = args[:0]
-		for _, v := range u.vals[1:] {
-			args = append(args, v)
-		}
-		args = append(args, r.imp.ID, u.vals[0])
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("update %s: %w", r.f.table.name, err)
-		}
-	}
-	return nil
+	cols := append(append([]string(nil), r.cols...), r.f.prov)
+	return b.Update(ctx, r.f.table.name, cols, newRows{rows: ups, imp: r.imp.ID})
 }
 
 // commit writes the batch's rejects, conflicts and the import's progress,
