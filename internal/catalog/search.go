@@ -34,10 +34,11 @@ type Results struct {
 // filter. Best first: names that start with q (the exact name first of
 // all), then names that hold every word, then the others; within each,
 // shorter names (the general item before its special cases), then older
-// items. The index returns matches in that key order and stops reading at
-// SearchCap+1 of them, which give the count and, unless the query is broad
-// and its short names do not hold it, the first page of every group; so a
-// broad query costs no more than a narrow one. An empty q lists the
+// items. The index returns matches in that key order and stops reading
+// when the page is full; the first matches give every group's first page
+// unless the query is broad and its short names do not hold it; matches
+// are counted up to SearchCap+1. So a broad query costs no more than a
+// narrow one. An empty q lists the
 // filter's published items in catalog order.
 func (s *Service) Search(ctx context.Context, q string, f Filter) (Results, error) {
 	terms, err := searchTerms(q)
@@ -55,31 +56,31 @@ func (s *Service) Search(ctx context.Context, q string, f Filter) (Results, erro
 	f.Offset = max(f.Offset, 0)
 	tags := f.searchTags()
 	need := min(f.Offset+f.Limit, SearchCap)
-	// All matches in key order (shorter names first), up to one past the
-	// cap: the count, and each match's group by its name.
-	all, err := s.searchHits(ctx, db.TextQuery{Terms: terms, Tags: tags, Scope: db.Anywhere}, SearchCap+1)
+	anywhere := db.TextQuery{Terms: terms, Tags: tags, Scope: db.Anywhere}
+	// The first matches in key order (shorter names first), as many as the
+	// page needs: fewer means they are all there is.
+	first, err := s.searchHits(ctx, anywhere, need)
 	if err != nil {
 		return Results{}, err
 	}
-	res := Results{Total: min(len(all), SearchCap), More: len(all) > SearchCap}
-	complete := len(all) <= SearchCap
+	complete := len(first) < need
 	var groups [2][]int64 // names that start with q; names that hold every word
 	folded := make([]string, len(terms))
 	for i, t := range terms {
 		folded[i] = db.TextFold(t)
 	}
-	for _, h := range all {
+	for _, h := range first {
 		if g := nameGroup(h.name, folded); g < len(groups) {
 			groups[g] = append(groups[g], h.key)
 		}
 	}
 	var keys []int64
 	seen := map[int64]bool{}
-	add := func(ks []int64) {
-		for _, k := range ks {
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
+	add := func(hs []hit) {
+		for _, h := range hs {
+			if !seen[h.key] {
+				seen[h.key] = true
+				keys = append(keys, h.key)
 			}
 		}
 	}
@@ -87,25 +88,31 @@ func (s *Service) Search(ctx context.Context, q string, f Filter) (Results, erro
 		if len(keys) >= need {
 			break
 		}
-		// The first matches in key order hold the first of each group in
-		// key order; when they do not fill the page (a broad query whose
-		// shorter names do not hold it), the group is read on its own.
-		// Groups nest, so keys found so far may come again.
+		// The first matches hold the first of each group in key order;
+		// when they do not fill the page (a broad query whose shorter
+		// names do not hold it), the group is read on its own. Groups
+		// nest, so keys found so far may come again.
 		if complete || len(groups[g]) >= need-len(keys) {
-			add(groups[g])
+			for _, k := range groups[g] {
+				add([]hit{{key: k}})
+			}
 			continue
 		}
 		got, err := s.searchHits(ctx, db.TextQuery{Terms: terms, Tags: tags, Scope: scope}, need+len(keys))
 		if err != nil {
 			return Results{}, err
 		}
-		for _, h := range got {
-			add([]int64{h.key})
+		add(got)
+	}
+	add(first)
+	res := Results{Total: len(first)}
+	if !complete {
+		stmt, args := s.DB.TextCount(SearchIndex, anywhere, SearchCap+1)
+		if err := s.DB.QueryRow(ctx, stmt, args...).Scan(&res.Total); err != nil {
+			return Results{}, fmt.Errorf("count search results: %w", err)
 		}
 	}
-	for _, h := range all {
-		add([]int64{h.key})
-	}
+	res.Total, res.More = min(res.Total, SearchCap), res.Total > SearchCap
 	var ids []int64
 	for _, k := range keys[min(f.Offset, len(keys)):min(need, len(keys))] {
 		ids = append(ids, keyID(k))

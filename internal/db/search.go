@@ -71,13 +71,30 @@ type TextQuery struct {
 // entries as it needs when matches are many.
 func (d *DB) TextSelect(ix TextIndex, q TextQuery, limit int) (string, []any) {
 	if d.Engine == Postgres {
-		return pgText(ix, q, limit)
+		return pgText(ix, q, limit, false)
 	}
-	return sqliteText(ix, q, limit)
+	return sqliteText(ix, q, limit, false)
 }
 
-// noMatch is the statement for a query no row can match.
-const noMatch = "SELECT 0, '' WHERE 1 = 0"
+// TextCount writes a statement that counts the rows matching q, up to
+// max: reading stops there, in whatever order the index finds them.
+func (d *DB) TextCount(ix TextIndex, q TextQuery, max int) (string, []any) {
+	if d.Engine == Postgres {
+		return pgText(ix, q, max, true)
+	}
+	return sqliteText(ix, q, max, true)
+}
+
+// noMatch is the statement for a query no row can match; noCount counts it.
+const (
+	noMatch = "SELECT 0, '' WHERE 1 = 0"
+	noCount = "SELECT 0"
+)
+
+// counted wraps a statement that selects up to LIMIT rows into their count.
+func counted(selectFrom string) string {
+	return "SELECT count(*) FROM (SELECT 1 FROM " + selectFrom + ") AS c"
+}
 
 // trigram is the length below which a term has no trigram: the grams
 // answer it instead.
@@ -106,7 +123,7 @@ func textTerms(in []string) []term {
 	return out
 }
 
-func sqliteText(ix TextIndex, q TextQuery, limit int) (string, []any) {
+func sqliteText(ix TextIndex, q TextQuery, limit int, count bool) (string, []any) {
 	var tri, gram []string
 	for i, t := range textTerms(q.Terms) {
 		start := q.Scope == NameStart && i == 0
@@ -133,6 +150,9 @@ func sqliteText(ix TextIndex, q TextQuery, limit int) (string, []any) {
 		}
 	}
 	if len(tri) == 0 && len(gram) == 0 {
+		if count {
+			return noCount, nil
+		}
 		return noMatch, nil
 	}
 	// The table with trigram terms drives (they are the more selective);
@@ -161,12 +181,15 @@ func sqliteText(ix TextIndex, q TextQuery, limit int) (string, []any) {
 		where = append(where, ix.Grams+" MATCH ?")
 		args = append(args, strings.Join(gram, " AND "))
 	}
+	if count {
+		return counted(from + " WHERE " + strings.Join(where, " AND ") + " LIMIT ?"), append(args, limit)
+	}
 	// FTS5 returns rowids in order: no sorting, and LIMIT stops the reading.
 	return "SELECT " + key + ", " + ix.Trigram + ".name FROM " + from + " WHERE " + strings.Join(where, " AND ") + " ORDER BY " + key + " LIMIT ?",
 		append(args, limit)
 }
 
-func pgText(ix TextIndex, q TextQuery, limit int) (string, []any) {
+func pgText(ix TextIndex, q TextQuery, limit int, count bool) (string, []any) {
 	var conds []string // on the table
 	var args []any
 	var terms []string // postings of the inverted index
@@ -190,6 +213,9 @@ func pgText(ix TextIndex, q TextQuery, limit int) (string, []any) {
 		}
 	}
 	if len(conds) == 0 && len(terms) == 0 {
+		if count {
+			return noCount, nil
+		}
 		return noMatch, nil
 	}
 	if len(conds) == 0 {
@@ -200,6 +226,9 @@ func pgText(ix TextIndex, q TextQuery, limit int) (string, []any) {
 		for i := range terms[1:] {
 			a := "t" + strconv.Itoa(i+1)
 			from += " JOIN " + ix.Terms + " " + a + " ON " + a + ".key = t0.key AND " + a + ".term = ?"
+		}
+		if count {
+			return counted(from + " WHERE t0.term = ? LIMIT ?"), append(anys(terms[1:]), terms[0], limit)
 		}
 		// The name is looked up per row read (a join would be planned as
 		// a hash of the whole table).
@@ -220,6 +249,9 @@ func pgText(ix TextIndex, q TextQuery, limit int) (string, []any) {
 	}
 	where := strings.Join(conds, " AND ")
 	match := append(joinArgs, args...)
+	if count {
+		return counted(ix.Table + " s" + joins + " WHERE " + where + " LIMIT ?"), append(match, limit)
+	}
 	// pg_trgm finds the terms in a bitmap that must then be sorted, which
 	// costs in proportion to the matches (18 ms for 35,000); walking the
 	// key's index and testing each row stops early when matches are
