@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -24,8 +25,9 @@ import (
 // request i at start + i ms whatever the answers do, and each latency is
 // measured from that scheduled time (no coordinated omission). The hall is
 // the demo hall with GOVHALL_BENCH_PERSONS generated persons (default
-// 200,000), served over a real loopback connection; the caller is a
-// health department's system with a hub.verify token.
+// 200,000), or the kept store of GOVHALL_BENCH_PROFILE_DB / _PG, served
+// over a real loopback connection; the caller is a health department's
+// system with a hub.verify token.
 //
 //	go test ./internal/api/ -run '^$' -bench VerifyHTTP -benchtime 10000x
 
@@ -43,11 +45,24 @@ func BenchmarkVerifyHTTP(b *testing.B) {
 	}
 }
 
+// benchHall opens the demo hall: a fresh one, or the store kept between
+// runs that GOVHALL_BENCH_PROFILE_DB (a SQLite file named govhall.db, whose
+// folder becomes the data dir) or GOVHALL_BENCH_PROFILE_PG (a postgres://
+// URL) names, as the hub's BenchmarkProfile does. When that store holds
+// persons already, the demo's generated population is not added to them.
 func benchHall(b *testing.B, engine string, persons int) (*app.App, *httptest.Server, string, []string) {
 	b.Helper()
 	log, _ := app.NewLogger(io.Discard, "text")
 	cfg := app.Config{DataDir: b.TempDir(), Log: log, DemoPersons: persons, DemoCatalogScale: demo.TestCatalogScale}
-	if engine == "postgres" {
+	switch kept := os.Getenv("GOVHALL_BENCH_PROFILE_DB"); {
+	case engine == "sqlite" && kept != "":
+		if filepath.Base(kept) != "govhall.db" {
+			b.Fatalf("GOVHALL_BENCH_PROFILE_DB=%s: the hall needs a file named govhall.db in its data dir", kept)
+		}
+		cfg.DataDir = filepath.Dir(kept)
+	case engine == "postgres" && os.Getenv("GOVHALL_BENCH_PROFILE_PG") != "":
+		cfg.DB = os.Getenv("GOVHALL_BENCH_PROFILE_PG")
+	case engine == "postgres":
 		cfg.DB = dbtest.PostgresURL(b)
 	}
 	ctx := context.Background()
@@ -56,11 +71,27 @@ func benchHall(b *testing.B, engine string, persons int) (*app.App, *httptest.Se
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { a.Close() })
+	var held int64
+	if err := a.DB.QueryRow(ctx, "SELECT count(*) FROM hub_persons").Scan(&held); err != nil {
+		b.Fatal(err)
+	}
+	var marked int64
+	if err := a.DB.QueryRow(ctx, "SELECT count(*) FROM seeds WHERE name = ?", demo.HubSeedName).Scan(&marked); err != nil {
+		b.Fatal(err)
+	}
+	if held > 0 && marked == 0 { // a kept store: its population stands for the demo's
+		if _, err := a.DB.Exec(ctx, "INSERT INTO seeds (name, applied_at) VALUES (?, ?)", demo.HubSeedName, time.Now().UTC()); err != nil {
+			b.Fatal(err)
+		}
+	}
 	start := time.Now()
 	if _, err := a.Seed(ctx); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("seeded the demo hall with %d persons in %v", persons, time.Since(start).Round(time.Second))
+	if err := a.DB.QueryRow(ctx, "SELECT count(*) FROM hub_persons").Scan(&held); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("the hall holds %d persons (seeded in %v)", held, time.Since(start).Round(time.Second))
 	var dept int64
 	if err := a.DB.QueryRow(ctx, "SELECT id FROM departments WHERE kind = 'health_family_planning' ORDER BY id LIMIT 1").Scan(&dept); err != nil {
 		b.Fatal(err)
@@ -69,7 +100,8 @@ func benchHall(b *testing.B, engine string, persons int) (*app.App, *httptest.Se
 	if err != nil {
 		b.Fatal(err)
 	}
-	rows, err := a.DB.Query(ctx, "SELECT id_number FROM hub_persons ORDER BY id_number LIMIT 20000")
+	// A random sample of the whole population (both engines have random()).
+	rows, err := a.DB.Query(ctx, "SELECT id_number FROM hub_persons ORDER BY random() LIMIT 20000")
 	if err != nil {
 		b.Fatal(err)
 	}

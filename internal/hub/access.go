@@ -34,7 +34,7 @@ import (
 //     (administrators see statistics: Stats, Imports, OpenConflicts).
 //
 // Every read, allowed or refused, is written to hub_access_log (see
-// accesslog.go for how, and what a crash may lose).
+// access_log.go for how, and what a crash may lose).
 
 // Purpose kinds, as stored in hub_access_log.purpose.
 const (
@@ -73,7 +73,7 @@ type Access struct {
 	// access log (nil: the token's name alone).
 	Org *org.Service
 	// Sync makes every read wait until its access-log entry is committed
-	// (see accesslog.go); false returns at once.
+	// (see access_log.go); false returns at once.
 	Sync bool
 
 	log       *accessLog
@@ -235,15 +235,24 @@ func (s *Service) guard(ctx context.Context, subjKind, subjID string, p Purpose,
 
 // logRead writes one access-log entry.
 func (s *Service) logRead(ctx context.Context, acc accessor, subjKind, subjID string, p Purpose, op, outcome string) error {
-	d := map[string]string{"op": op, "outcome": outcome}
+	d := accessDetail{Op: op, Outcome: outcome}
 	purpose := p.Kind
 	if !validPurpose(purpose) {
-		purpose, d["purpose"] = PurposeAdmin, p.Kind // refused by authorize; kept as the closest kind
+		purpose, d.Purpose = PurposeAdmin, p.Kind // refused by authorize; kept as the closest kind
 	}
 	detail, _ := json.Marshal(d)
-	e := accessEntry{at: s.now(), kind: acc.kind, id: acc.id, name: acc.name, purpose: purpose, ref: p.Ref,
-		subjKind: subjKind, subjID: subjID, detail: string(detail), requestID: actor.From(ctx).RequestID}
+	e := accessEntry{at: s.now(), kind: acc.kind, id: logText(acc.id), name: logText(acc.name), purpose: purpose,
+		ref: logText(p.Ref), subjKind: subjKind, subjID: logText(subjID), detail: logText(string(detail)),
+		requestID: logText(actor.From(ctx).RequestID)}
 	return s.accessLog().add(ctx, e)
+}
+
+// accessDetail is hub_access_log.detail: what was read, the outcome and,
+// when it was not a purpose kind, the purpose the caller named.
+type accessDetail struct {
+	Op      string `json:"op"`
+	Outcome string `json:"outcome"`
+	Purpose string `json:"purpose,omitempty"`
 }
 
 func validPurpose(k string) bool {
@@ -319,11 +328,11 @@ func (s *Service) accessLogOf(ctx context.Context, subj string, page int) (Acces
 		if err := rows.Scan(&e.ID, &e.At, &e.AccessorKind, &e.AccessorName, &e.Purpose, &e.Ref, &detail); err != nil {
 			return out, err
 		}
-		var d map[string]string
+		var d accessDetail
 		_ = json.Unmarshal([]byte(detail), &d)
-		e.At, e.Op = e.At.UTC(), d["op"]
-		e.Allowed = d["outcome"] == "allowed"
-		if r, ok := strings.CutPrefix(d["outcome"], "refused:"); ok {
+		e.At, e.Op = e.At.UTC(), d.Op
+		e.Allowed = d.Outcome == "allowed"
+		if r, ok := strings.CutPrefix(d.Outcome, "refused:"); ok {
 			e.Reason = r
 		}
 		out.Entries = append(out.Entries, e)

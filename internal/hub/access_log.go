@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/govhall/govhall/internal/db"
@@ -14,28 +15,41 @@ import (
 
 // The access log is group-committed: reads hand their entry to one writer
 // goroutine, which commits whatever has queued up (at most accessBatch
-// entries) in one multi-row INSERT, lingering accessLinger for more when
-// the queue was empty. Reads never take the write lock themselves, so a
-// profile read costs a channel send, not a durable commit.
+// entries) in one multi-row INSERT. Reads never take the write lock
+// themselves, so a profile read costs a channel send, not a durable commit.
+//
+// The writer commits at once when it has been idle, and otherwise at most
+// once per accessCommitEvery, so a lone read is durable within one commit
+// and a busy hall commits in batches. A longer interval was measured and
+// rejected: on SQLite a reader connection empties its page cache whenever
+// another connection has committed (a third of a profile's CPU time went
+// to re-reading pages in a pprof at 20,000 persons), which suggested
+// committing less often; but at 6.6 M persons, 100 ms between commits made
+// profile reads slower, not faster (p50 452-562 µs against 136 µs at 2 ms,
+// HTTP p99 42 ms against 6.3 ms; BenchmarkProfile, BenchmarkVerifyHTTP, same
+// hour, same store). Memory-mapping the file does not help either: the
+// pager unmaps it on the same change (p50 360 µs against 111 µs).
 //
 // Two ways, both measured (BenchmarkProfile: profile-async-log and
-// profile-sync-log, 200,000 persons, SQLite, one reader at a time, on a
-// shared 2-core machine): with Access.Sync a read waits until its entry is
-// committed (fail-closed: a read whose entry cannot be written returns an
-// error) — p50 1.4 ms, a durable commit per read; without it, the default,
-// the read returns at once — p50 0.18 ms. The default is the second: a
+// profile-sync-log): with Access.Sync a read waits until its entry is
+// committed — a durable commit per read (p50 ~1 ms on SQLite); without it,
+// the default, the read returns at once. The default is the second: a
 // synchronous log would be most of a read's cost, and on SQLite the one
 // writer connection is shared with imports, whose 20,000-row batches hold
-// it for a second or more, so every read would stall behind them. The
-// price is a loss window: a crash (not a clean stop) loses the entries of
-// the last accessLinger plus one commit, and at most accessQueue entries
-// because a full queue makes reads wait. Close, and MyAccessLog before it
-// reads, flush the queue.
+// it for a second or more, so every read would stall behind them.
+//
+// What may be lost: nothing on a clean stop (Close writes the queue) and
+// nothing while the store fails (a failed batch is kept and retried, and
+// reads are refused until it is written, see write); a crash of the
+// process loses the entries of the last accessCommitEvery plus one commit.
+// MyAccessLog commits the queue before it reads, so a person sees a read
+// made a moment ago.
 
 const (
-	accessBatch  = 512
-	accessQueue  = 8192
-	accessLinger = 2 * time.Millisecond
+	accessBatch = 512
+	accessQueue = 8192
+	// accessCommitEvery paces the writer's commits (see above).
+	accessCommitEvery = 2 * time.Millisecond
 )
 
 // accessEntry is one row of hub_access_log.
@@ -56,9 +70,15 @@ type accessLog struct {
 	mu     sync.RWMutex
 	closed bool
 	done   chan struct{}
+	// failing is set while a batch cannot be committed: reads are refused
+	// (a read that cannot be logged is not made) until a commit succeeds.
+	failing atomic.Bool
 }
 
-var errAccessLogClosed = errors.New("hub: the access log is closed")
+var (
+	errAccessLogClosed = errors.New("hub: the access log is closed")
+	errAccessLogDown   = errors.New("hub: the access log cannot be written; reads are refused until it can")
+)
 
 // accessLog starts the writer on first use.
 func (s *Service) accessLog() *accessLog {
@@ -94,6 +114,9 @@ func (l *accessLog) send(ctx context.Context, e accessEntry) error {
 	defer l.mu.RUnlock()
 	if l.closed {
 		return errAccessLogClosed
+	}
+	if l.failing.Load() && !e.flushOnly {
+		return errAccessLogDown
 	}
 	select {
 	case l.queue <- e:
@@ -134,14 +157,15 @@ func (l *accessLog) close() {
 func (l *accessLog) run() {
 	defer close(l.done)
 	batch := make([]accessEntry, 0, accessBatch)
+	var last time.Time // the last commit
 	for e := range l.queue {
 		batch = append(batch[:0], e)
-		if l.sync {
-			batch = l.drain(batch) // a waiting read pays for every linger: none
-		} else {
-			batch = l.gather(batch)
+		if wait := accessCommitEvery - time.Since(last); !l.sync && !e.flushOnly && wait > 0 {
+			batch = l.gather(batch, wait)
 		}
+		batch = l.drain(batch)
 		err := l.write(batch)
+		last = time.Now()
 		for _, b := range batch {
 			if b.done != nil {
 				b.done <- err
@@ -150,10 +174,10 @@ func (l *accessLog) run() {
 	}
 }
 
-// gather adds what is queued (up to accessBatch), lingering briefly when
-// nothing more has arrived yet.
-func (l *accessLog) gather(batch []accessEntry) []accessEntry {
-	timer := time.NewTimer(accessLinger)
+// gather adds what arrives within wait (up to accessBatch); a flush
+// request ends the wait.
+func (l *accessLog) gather(batch []accessEntry, wait time.Duration) []accessEntry {
+	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	for len(batch) < accessBatch {
 		select {
@@ -188,8 +212,10 @@ func (l *accessLog) drain(batch []accessEntry) []accessEntry {
 	return batch
 }
 
-// write commits one batch, retrying a failed commit twice; the log line of
-// a lost batch names no person, only how many entries were lost.
+// write commits one batch. A failed commit is retried, not dropped: with
+// backoff up to a second for as long as the log is open (reads are refused
+// meanwhile, see failing), three times once it is closing; only then is
+// the batch given up, with a log line that names no person.
 func (l *accessLog) write(batch []accessEntry) error {
 	var rows []accessEntry
 	for _, e := range batch {
@@ -207,19 +233,34 @@ func (l *accessLog) write(batch []accessEntry) error {
 		args = append(args, e.at, e.kind, e.id, e.name, e.purpose, e.ref, e.subjKind, e.subjID, e.detail, e.requestID)
 	}
 	var err error
-	for try := range 3 {
-		if try > 0 {
-			time.Sleep(time.Duration(try) * 50 * time.Millisecond)
-		}
+	for try := 0; ; try++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		_, err = l.db.Exec(ctx, q, args...)
 		cancel()
 		if err == nil {
+			l.failing.Store(false)
 			return nil
 		}
+		l.failing.Store(true)
+		l.mu.RLock()
+		closing := l.closed
+		l.mu.RUnlock()
+		if closing && try >= 2 {
+			break
+		}
+		slog.Error("hub: access log entries not written yet; reads are refused meanwhile", "entries", len(rows), "try", try+1,
+			"err", ids.MaskText(err.Error()))
+		time.Sleep(min(time.Duration(try+1)*50*time.Millisecond, time.Second))
 	}
 	slog.Error("hub: access log entries lost", "entries", len(rows), "err", ids.MaskText(err.Error()))
 	return err
+}
+
+// logText makes a caller's text storable on both engines: valid UTF-8
+// without NUL (which PostgreSQL refuses in text, and which would otherwise
+// make a whole batch of other reads' entries fail).
+func logText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 // Close flushes the access log and stops its writer; reads after Close

@@ -193,3 +193,81 @@ func TestAccessLogUnderConcurrentReads(t *testing.T) {
 		})
 	}
 }
+
+// A clean shutdown loses no access-log entry: the reads answered just
+// before Close are in the log when the store is opened again.
+func TestAccessLogSurvivesCleanShutdown(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			cfg := db.Config{Path: t.TempDir() + "/govhall.db"}
+			if engine == "postgres" {
+				cfg = db.Config{URL: dbtest.PostgresURL(t)}
+			}
+			d := dbtest.Open(t, cfg)
+			s := newService(t, d)
+			loadFamily(t, s, 0)
+			for range 50 {
+				if _, err := s.Profile(liXiangCtx(), liXiang, Purpose{Kind: PurposeSelf}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.Close()
+			d.Close()
+			again := dbtest.Open(t, cfg)
+			if n := count(t, again, "SELECT count(*) FROM hub_access_log WHERE subject_id = ?", liXiang); n != 50 {
+				t.Fatalf("%d access-log entries after a clean shutdown, want the 50 reads", n)
+			}
+		})
+	}
+}
+
+// While the access log cannot be written, reads are refused; the entries
+// of the reads answered before are kept and written once it can be again,
+// so every answered read is in the log.
+func TestReadsRefusedWhileTheLogCannotBeWritten(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newService(t, d)
+		defer s.Close()
+		loadFamily(t, s, 0)
+		ctx := context.Background()
+		block := []string{`CREATE TRIGGER no_log BEFORE INSERT ON hub_access_log BEGIN SELECT RAISE(ABORT, 'log disk gone'); END`}
+		unblock := []string{"DROP TRIGGER no_log"}
+		if d.Engine == db.Postgres {
+			block = []string{`CREATE FUNCTION no_log() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'log disk gone'; END $$`,
+				"CREATE TRIGGER no_log BEFORE INSERT ON hub_access_log FOR EACH ROW EXECUTE FUNCTION no_log()"}
+			unblock = []string{"DROP TRIGGER no_log ON hub_access_log", "DROP FUNCTION no_log()"}
+		}
+		for _, q := range block {
+			if _, err := d.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		answered := 0
+		var err error
+		for range 2000 { // until the writer has found it cannot write
+			if _, err = s.Profile(liXiangCtx(), liXiang, Purpose{Kind: PurposeSelf}); err != nil {
+				break
+			}
+			answered++
+			time.Sleep(5 * time.Millisecond)
+		}
+		if !errors.Is(err, errAccessLogDown) || answered == 0 {
+			t.Fatalf("after %d reads: %v, want refused because the log cannot be written", answered, err)
+		}
+		for _, q := range unblock {
+			if _, err := d.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		page, err := s.MyAccessLog(liXiangCtx(), 1) // waits for the kept entries
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != answered {
+			t.Fatalf("%d entries in the log for %d answered reads", page.Total, answered)
+		}
+		if _, err := s.Profile(liXiangCtx(), liXiang, Purpose{Kind: PurposeSelf}); err != nil {
+			t.Fatalf("a read once the log can be written again: %v", err)
+		}
+	})
+}

@@ -102,15 +102,25 @@ func errNotInHub(kind string) error {
 	return &errs.Error{Code: errs.NotFound, Key: key, Err: db.ErrNotFound}
 }
 
+// Provenance columns of a person: which import wrote an element.
+const (
+	provRegistry = iota
+	provMarriage
+	provBirth
+)
+
 // personElements are the person's own columns as data elements, with the
 // provenance column that says which import wrote them.
-var personElements = []struct{ element, prov string }{
-	{"person.id_number", "registry"}, {"person.name", "registry"}, {"person.former_names", "registry"},
-	{"person.sex", "registry"}, {"person.ethnicity", "registry"}, {"person.birth_date", "registry"},
-	{"person.hukou_address", "registry"}, {"person.hukou_division", "registry"},
-	{"person.current_address", "registry"}, {"person.phone", "registry"}, {"person.status", "registry"},
-	{"person.marital_status", "marriage"}, {"person.spouse.id_number", "marriage"},
-	{"person.father.id_number", "birth"}, {"person.mother.id_number", "birth"},
+var personElements = []struct {
+	element string
+	prov    int
+}{
+	{"person.id_number", provRegistry}, {"person.name", provRegistry}, {"person.former_names", provRegistry},
+	{"person.sex", provRegistry}, {"person.ethnicity", provRegistry}, {"person.birth_date", provRegistry},
+	{"person.hukou_address", provRegistry}, {"person.hukou_division", provRegistry},
+	{"person.current_address", provRegistry}, {"person.phone", provRegistry}, {"person.status", provRegistry},
+	{"person.marital_status", provMarriage}, {"person.spouse.id_number", provMarriage},
+	{"person.father.id_number", provBirth}, {"person.mother.id_number", provBirth},
 }
 
 // sourceElement maps an element to its row in hub_sources.
@@ -131,30 +141,46 @@ type personRow struct {
 	imps [3]int64   // registry, marriage, birth imports
 }
 
-// familyQuery reads the person, their spouse and parents (by the person's
-// own links) and their children (by the father and mother indexes) in one
-// round trip.
-var familyQuery = "SELECT 0, " + personCols + " FROM hub_persons WHERE id_number = ?" +
+// profileQuery reads a person's whole profile in one round trip: the
+// person (tag 0, read once: "me"), their spouse and parents by the
+// person's own links (tag 1), their children by the father and mother
+// indexes (tag 2) and their licences (tag 3: licenceCols, padded to
+// personCols' shape).
+var profileQuery = "WITH me AS MATERIALIZED (SELECT " + personCols + " FROM hub_persons WHERE id_number = ?)" +
+	" SELECT 0, me.* FROM me" +
 	" UNION ALL SELECT 1, " + personCols + " FROM hub_persons WHERE id_number IN" +
-	" (SELECT spouse_id FROM hub_persons WHERE id_number = ? UNION ALL SELECT father_id FROM hub_persons WHERE id_number = ?" +
-	" UNION ALL SELECT mother_id FROM hub_persons WHERE id_number = ?)" +
+	" (SELECT spouse_id FROM me UNION ALL SELECT father_id FROM me UNION ALL SELECT mother_id FROM me)" +
 	" UNION ALL SELECT 2, " + personCols + " FROM hub_persons WHERE father_id = ? AND father_id <> ''" +
-	" UNION ALL SELECT 2, " + personCols + " FROM hub_persons WHERE mother_id = ? AND mother_id <> ''"
+	" UNION ALL SELECT 2, " + personCols + " FROM hub_persons WHERE mother_id = ? AND mother_id <> ''" +
+	" UNION ALL SELECT 3, " + licenceCols + ", '', '', '', '', '', '', '', 0, 0, COALESCE(src_import, 0)" +
+	" FROM hub_licences WHERE holder_id = ?"
+
+// licenceCols are a licence's columns as a profile reads them (then its
+// import); LicenceEntry.fill fills an entry from them.
+const licenceCols = "identifier, type_code, number, issuer_code, issuer_name, issued_on, expires_on, status"
+
+func (l *LicenceEntry) fill(v []string) {
+	l.Identifier, l.TypeCode, l.Number, l.IssuerCode, l.IssuerName = v[0], v[1], v[2], v[3], v[4]
+	l.IssuedOn, l.ExpiresOn, l.Status = v[5], v[6], v[7]
+}
 
 func (s *Service) readPerson(ctx context.Context, id string) (Profile, error) {
 	st, err := s.stmts(ctx)
 	if err != nil {
 		return Profile{}, err
 	}
-	rows, err := st.family.QueryContext(ctx, id, id, id, id, id, id)
+	rows, err := st.profile.QueryContext(ctx, id, id, id, id)
 	if err != nil {
 		return Profile{}, fmt.Errorf("read person: %w", err)
 	}
 	var self *personRow
 	var family []personRow
+	var lics []LicenceEntry
+	var licImps []int64
 	for rows.Next() {
 		var r personRow
-		dest := []any{&r.tag}
+		dest := make([]any, 0, 19)
+		dest = append(dest, &r.tag)
 		for i := range r.v {
 			dest = append(dest, &r.v[i])
 		}
@@ -162,9 +188,14 @@ func (s *Service) readPerson(ctx context.Context, id string) (Profile, error) {
 			rows.Close()
 			return Profile{}, fmt.Errorf("read person: %w", err)
 		}
-		if r.tag == 0 {
+		switch r.tag {
+		case 0:
 			self = &r
-		} else {
+		case 3:
+			var l LicenceEntry
+			l.fill(r.v[:])
+			lics, licImps = append(lics, l), append(licImps, r.imps[2])
+		default:
 			family = append(family, r)
 		}
 	}
@@ -179,7 +210,7 @@ func (s *Service) readPerson(ctx context.Context, id string) (Profile, error) {
 	if err != nil {
 		return Profile{}, err
 	}
-	imps := self.imps[:]
+	imps := append(self.imps[:], licImps...)
 	for _, r := range family {
 		imps = append(imps, r.imps[2])
 	}
@@ -187,15 +218,15 @@ func (s *Service) readPerson(ctx context.Context, id string) (Profile, error) {
 		return Profile{}, err
 	}
 	pr := Profile{Kind: SubjectPerson, ID: id, Data: make(map[string]Datum, len(personElements))}
-	prov := map[string]int64{"registry": self.imps[0], "marriage": self.imps[1], "birth": self.imps[2]}
+	prov := [3]int64{self.imps[0], self.imps[1], self.imps[2]}
 	for i, e := range personElements {
 		if self.v[i] != "" {
 			pr.Data[e.element] = meta.datum(e.element, self.v[i], prov[e.prov])
 		}
 	}
 	pr.addFamily(self, family, meta)
-	pr.Licences, err = s.readLicences(ctx, id, meta)
-	return pr, err
+	pr.Licences = meta.licences(lics, licImps)
+	return pr, nil
 }
 
 // addFamily sorts the relatives read with the person into spouse,
@@ -231,29 +262,26 @@ func (pr *Profile) addFamily(self *personRow, family []personRow, meta *hubMeta)
 	sort.Slice(pr.Children, func(i, j int) bool { return pr.Children[i].BirthDate < pr.Children[j].BirthDate })
 }
 
-const licencesQuery = `SELECT identifier, type_code, number, issuer_code, issuer_name, issued_on, expires_on,
-	status, COALESCE(src_import, 0) FROM hub_licences WHERE holder_id = ? ORDER BY issued_on DESC, identifier`
+// entityLicences reads an entity's licences.
+const entityLicences = "SELECT " + licenceCols + ", COALESCE(src_import, 0) FROM hub_licences WHERE holder_id = ?"
 
 // readLicences reads a holder's licences, newest first.
 func (s *Service) readLicences(ctx context.Context, holder string, meta *hubMeta) ([]LicenceEntry, error) {
-	st, err := s.stmts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.licences.QueryContext(ctx, holder)
+	rows, err := s.DB.Query(ctx, entityLicences, holder)
 	if err != nil {
 		return nil, fmt.Errorf("read licences: %w", err)
 	}
 	defer rows.Close()
-	out := []LicenceEntry{}
+	var out []LicenceEntry
 	var imps []int64
 	for rows.Next() {
-		var l LicenceEntry
+		var v [8]string
 		var imp int64
-		if err := rows.Scan(&l.Identifier, &l.TypeCode, &l.Number, &l.IssuerCode, &l.IssuerName, &l.IssuedOn,
-			&l.ExpiresOn, &l.Status, &imp); err != nil {
+		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &imp); err != nil {
 			return nil, err
 		}
+		var l LicenceEntry
+		l.fill(v[:])
 		out, imps = append(out, l), append(imps, imp)
 	}
 	if err := rows.Err(); err != nil {
@@ -262,17 +290,32 @@ func (s *Service) readLicences(ctx context.Context, holder string, meta *hubMeta
 	if err := meta.knowImports(ctx, s, imps...); err != nil {
 		return nil, err
 	}
-	for i := range out {
-		l := &out[i]
-		t := meta.types[l.TypeCode]
+	return meta.licences(out, imps), nil
+}
+
+// licences completes licences read with the imports that wrote them (type
+// names, source, time) and puts them newest first; never nil.
+func (m *hubMeta) licences(ls []LicenceEntry, imps []int64) []LicenceEntry {
+	if ls == nil {
+		ls = []LicenceEntry{}
+	}
+	for i := range ls {
+		l := &ls[i]
+		t := m.types[l.TypeCode]
 		l.TypeName, l.TypeNameEN = t.Name, t.NameEN
-		d := meta.datum("licence."+l.TypeCode, l.Identifier, imps[i])
+		d := m.datum("licence."+l.TypeCode, l.Identifier, imps[i])
 		l.Source, l.At = d.Source, d.At
 		if imps[i] == 0 { // issued by the hall: it came when it was issued
 			l.At, _ = time.Parse(time.DateOnly, l.IssuedOn)
 		}
 	}
-	return out, nil
+	sort.Slice(ls, func(i, j int) bool {
+		if ls[i].IssuedOn != ls[j].IssuedOn {
+			return ls[i].IssuedOn > ls[j].IssuedOn
+		}
+		return ls[i].Identifier < ls[j].Identifier
+	})
+	return ls
 }
 
 // entityElements are an entity's columns as data elements.

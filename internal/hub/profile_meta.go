@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,18 +32,28 @@ type importProv struct {
 const metaTTL = time.Minute
 
 // metaCache holds the current hubMeta (in Access, so hub.go stays the
-// importer's).
+// importer's). Reads load it without a lock; a stale one is replaced by
+// one reader while the others go on with the old one.
 type metaCache struct {
-	mu   sync.Mutex
-	meta *hubMeta
+	mu   sync.Mutex // held while a new one is read
+	meta atomic.Pointer[hubMeta]
 }
 
 func (s *Service) meta(ctx context.Context) (*hubMeta, error) {
 	c := &s.Access.metaCache
-	c.mu.Lock()
+	old := c.meta.Load()
+	if old != nil && time.Since(old.loaded) < metaTTL {
+		return old, nil
+	}
+	if old != nil && !c.mu.TryLock() {
+		return old, nil // another read is refreshing it
+	}
+	if old == nil {
+		c.mu.Lock()
+	}
 	defer c.mu.Unlock()
-	if c.meta != nil && time.Since(c.meta.loaded) < metaTTL {
-		return c.meta, nil
+	if cur := c.meta.Load(); cur != nil && time.Since(cur.loaded) < metaTTL {
+		return cur, nil
 	}
 	src, err := s.sources(ctx)
 	if err != nil {
@@ -56,14 +67,16 @@ func (s *Service) meta(ctx context.Context) (*hubMeta, error) {
 	for _, t := range types {
 		m.types[t.Code] = t
 	}
-	if c.meta != nil { // finished imports stay valid
-		c.meta.mu.RLock()
-		for id, p := range c.meta.imports {
-			m.imports[id] = p
+	if cur := c.meta.Load(); cur != nil { // finished imports stay valid
+		cur.mu.RLock()
+		for id, p := range cur.imports {
+			if id > 0 {
+				m.imports[id] = p
+			}
 		}
-		c.meta.mu.RUnlock()
+		cur.mu.RUnlock()
 	}
-	c.meta = m
+	c.meta.Store(m)
 	return m, nil
 }
 
@@ -131,39 +144,33 @@ func (m *hubMeta) datum(element, value string, imp int64) Datum {
 	return d
 }
 
-// hubStmts are the profile's two queries, prepared once on the reader
-// pool (SQLite would otherwise parse the long family query on every read).
+// hubStmts is the person profile's query, prepared once on the reader
+// pool (SQLite would otherwise parse the long query on every read).
 type hubStmts struct {
-	mu               sync.Mutex
-	family, licences *sql.Stmt
+	mu      sync.Mutex
+	profile *sql.Stmt
 }
 
 func (s *Service) stmts(ctx context.Context) (*hubStmts, error) {
 	st := &s.Access.stmts
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.family != nil {
+	if st.profile != nil {
 		return st, nil
 	}
-	f, err := s.DB.PrepareRead(ctx, familyQuery)
+	p, err := s.DB.PrepareRead(ctx, profileQuery)
 	if err != nil {
 		return nil, fmt.Errorf("prepare profile query: %w", err)
 	}
-	l, err := s.DB.PrepareRead(ctx, licencesQuery)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("prepare licences query: %w", err)
-	}
-	st.family, st.licences = f, l
+	st.profile = p
 	return st, nil
 }
 
 func (st *hubStmts) close() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.family != nil {
-		st.family.Close()
-		st.licences.Close()
-		st.family, st.licences = nil, nil
+	if st.profile != nil {
+		st.profile.Close()
+		st.profile = nil
 	}
 }
