@@ -51,14 +51,23 @@ func SeedHub(ctx context.Context, h *hub.Service, persons int) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("demo hub: generate: %w", err)
 	}
+	// As `govhall hub import --manifest` does: the licence files share one
+	// first load.
+	var reqs []hub.ImportRequest
 	for _, f := range m.Files {
-		rep, err := h.Import(ctx, hub.ImportRequest{Source: f.Source, Kind: f.Kind, Path: filepath.Join(dir, f.File)})
-		if err != nil {
-			return false, fmt.Errorf("demo hub: %w", err)
-		}
+		reqs = append(reqs, hub.ImportRequest{Source: f.Source, Kind: f.Kind, Path: filepath.Join(dir, f.File)})
+	}
+	reps, err := h.ImportFiles(ctx, reqs, nil)
+	if err != nil {
+		return false, fmt.Errorf("demo hub: %w", err)
+	}
+	for _, rep := range reps {
 		if rep.Status != "done" {
-			return false, fmt.Errorf("demo hub: %s: %d rows rejected", f.File, rep.Rejected)
+			return false, fmt.Errorf("demo hub: %s: %d rows rejected", rep.File, rep.Rejected)
 		}
+	}
+	if len(reps) != len(reqs) {
+		return false, fmt.Errorf("demo hub: %d of %d files imported", len(reps), len(reqs))
 	}
 	if _, err := h.DB.Exec(ctx, "INSERT INTO seeds (name, applied_at) VALUES (?, ?)", HubSeedName, time.Now().UTC()); err != nil {
 		return false, fmt.Errorf("mark seed: %w", err)
