@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -84,25 +83,6 @@ func printStoreFlags(note string) {
 	fs.PrintDefaults()
 }
 
-// parseUsage parses a subcommand's flags; --help prints its usage text and
-// flags; arguments after the flags are a usage error.
-func parseUsage(fs *flag.FlagSet, args []string, usage string) error {
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, usage)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-		return err
-	}
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	return nil
-}
 
 // auditOutput is the JSON of govhall catalog audit --json.
 type auditOutput struct {

@@ -212,17 +212,9 @@ func (b *stepBars) finish() {
 // parseFileFlags parses args, ending in one FILE when wantFile is set;
 // --help prints usage, the file layout and the flags.
 func parseFileFlags(fs *flag.FlagSet, args []string, usage string, wantFile bool) (string, error) {
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, usage)
-		fmt.Fprintf(stdout, catalogFileHelp, strings.Join(catalog.SheetNames(), ", "))
-		fmt.Fprintln(stdout, "\nFlags:")
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
+	help := usage + fmt.Sprintf(catalogFileHelp, strings.Join(catalog.SheetNames(), ", ")) + "\nFlags:\n"
+	if err := parseHelp(fs, args, help); err != nil {
 		return "", err
-	}
-	if err != nil {
-		return "", usageError{err.Error()}
 	}
 	switch {
 	case wantFile && fs.NArg() != 1:

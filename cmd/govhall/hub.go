@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -147,21 +144,6 @@ func runHubImport(ctx context.Context, args []string) error {
 	return nil
 }
 
-// parseHelp parses args, printing usage and the flags for --help.
-func parseHelp(fs *flag.FlagSet, args []string, usage string) error {
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, usage)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-		return err
-	}
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	return nil
-}
 
 // jobs lists the files to import, from the arguments or the manifest.
 func (f *hubImportFlags) jobs(files []string) ([]synth.ManifestFile, tabular.Options, error) {

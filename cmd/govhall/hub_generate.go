@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,19 +47,11 @@ func runHubGenerate(ctx context.Context, args []string) error {
 	format := fs.String("format", "csv", "file format: csv, xlsx or jsonl")
 	asOf := fs.String("as-of", synth.DefaultAsOf.Format(time.DateOnly), "the day the data describe (YYYY-MM-DD): nothing is born or issued on or after it")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, hubGenerateUsage)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+	if err := parseUsage(fs, args, hubGenerateUsage); err != nil {
 		return err
-	} else if err != nil {
-		return usageError{err.Error()}
 	}
 	cfg := synth.Config{Persons: *persons, Entities: *entities, Licences: *licences, Seed: *seed, Dirty: *dirty, Dir: *out}
 	switch {
-	case fs.NArg() > 0:
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	case *out == "":
 		return usageError{"--out DIR is required"}
 	case *persons < 0 || *entities < 0 || *licences < 0:

@@ -137,10 +137,15 @@ func newFlags(name string) *flag.FlagSet {
 
 // parse parses args; --help prints the command's usage and flags.
 func parse(fs *flag.FlagSet, args []string) error {
+	c := commands[strings.Fields(fs.Name())[0]]
+	return parseHelp(fs, args, fmt.Sprintf("Usage: govhall %s [flags] %s\n\n%s\n\nFlags:\n", fs.Name(), c.usage, c.summary))
+}
+
+// parseHelp parses args; --help prints usage, then the flags.
+func parseHelp(fs *flag.FlagSet, args []string, usage string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		c := commands[strings.Fields(fs.Name())[0]]
-		fmt.Fprintf(stdout, "Usage: govhall %s [flags] %s\n\n%s\n\nFlags:\n", fs.Name(), c.usage, c.summary)
+		fmt.Fprint(stdout, usage)
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
@@ -148,6 +153,18 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// parseUsage is parseHelp for a subcommand that takes no arguments after
+// its flags.
+func parseUsage(fs *flag.FlagSet, args []string, usage string) error {
+	if err := parseHelp(fs, args, usage); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	return nil
 }
