@@ -40,6 +40,11 @@ func TestSearchFollowsPublishingRenamingAndWithdrawal(t *testing.T) {
 		if got := found("城镇排水"); !slices.Equal(got, []string{"城镇排水许可"}) {
 			t.Fatalf("published: %v", got)
 		}
+		for node, want := range map[string]int{catalog.Handling: 1, catalog.Main: 0} {
+			if res, _ := s.Search(ctx, "排水", catalog.Filter{Node: node}); res.Total != want {
+				t.Fatalf("node %s: %d found, want %d", node, res.Total, want)
+			}
+		}
 		rev, _ := s.Item(ctx, it.ID)
 		rev.Name = "城镇污水排入排水管网许可"
 		if _, err := s.Revise(ctx, rev); err != nil {

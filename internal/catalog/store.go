@@ -172,7 +172,7 @@ func (w *writer) insert(ctx context.Context, it *Item) error {
 		return err
 	}
 	if it.Status == Published {
-		if err := w.search.index(ctx, it.ID); err != nil {
+		if err := w.search.index(ctx, *it); err != nil {
 			return err
 		}
 		snap, err := json.Marshal(it)
@@ -195,8 +195,7 @@ func columns(it Item, doc []byte, now time.Time) []any {
 	}
 	d := it.Doc
 	return []any{it.Name, it.NameEN, it.Type, it.List, it.Status, d.CaseType, d.Statutory.Days,
-		d.Promised.Days, slices.Contains(d.Objects, ObjectPerson), slices.ContainsFunc(d.Objects,
-			func(o int) bool { return o >= ObjectEnterprise && o <= ObjectUnincorp }), d.Online, d.Visits,
+		d.Promised.Days, forPersons(d), forEnterprises(d), d.Online, d.Visits,
 		len(d.Fees) > 0, it.Generated, it.Version, eff, string(doc), searchText(it), it.CreatedAt, now}
 }
 
@@ -273,6 +272,14 @@ func parentFits(parent, child string) bool {
 		return parent == Main || parent == Sub
 	}
 	return false
+}
+
+// forPersons and forEnterprises say whom an item serves (the for_persons
+// and for_enterprises columns, and the search index's tags).
+func forPersons(d Doc) bool { return slices.Contains(d.Objects, ObjectPerson) }
+
+func forEnterprises(d Doc) bool {
+	return slices.ContainsFunc(d.Objects, func(o int) bool { return o >= ObjectEnterprise && o <= ObjectUnincorp })
 }
 
 func searchText(it Item) string {

@@ -115,7 +115,7 @@ func (s *Service) overwrite(ctx context.Context, tx *db.Tx, it Item, now time.Ti
 	if err := w.details(ctx, &it); err != nil {
 		return err
 	}
-	return x.index(ctx, it.ID)
+	return x.index(ctx, it)
 }
 
 // Publish approves an item's pending version — or the draft item itself —
