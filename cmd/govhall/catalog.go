@@ -83,7 +83,6 @@ func printStoreFlags(note string) {
 	fs.PrintDefaults()
 }
 
-
 // auditOutput is the JSON of govhall catalog audit --json.
 type auditOutput struct {
 	Audit  catalog.AuditReport   `json:"audit"`

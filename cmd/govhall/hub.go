@@ -144,7 +144,6 @@ func runHubImport(ctx context.Context, args []string) error {
 	return nil
 }
 
-
 // jobs lists the files to import, from the arguments or the manifest.
 func (f *hubImportFlags) jobs(files []string) ([]synth.ManifestFile, tabular.Options, error) {
 	var opts tabular.Options
