@@ -36,13 +36,13 @@ goes on after the last committed line and never writes a row twice. The
 same file from the same source imported again changes nothing.
 
 Bad rows: without --partial a file with any rejected row imports nothing
-and the command exits 1. Into a database that already holds records the
-file is checked in full first (formats, check characters, dates, divisions,
-and against the hub: unknown persons, values the source is not the
-authority of), then loaded. A first load into an empty database (the city's
-initial load) is not read twice: it writes as it reads, and at the first
-rejected row stops writing, reads on to list every bad row, and deletes
-what it wrote. Several files for one table in a row (the city's licence
+and the command exits 1. Each row is checked (formats, check characters,
+dates, divisions, and against the hub: unknown persons, values the source
+is not the authority of) and the file is written as it is read; at the
+first rejected row the import stops writing, reads on to list every bad
+row, and takes back what it wrote: a first load into an empty database
+(the city's initial load) deletes its rows, any other load puts back the
+previous values it kept for that purpose. Several files for one table in a row (the city's licence
 files, one per issuing department) share that first load: each appends
 with the table's keys down and the keys are built once, after the last; a
 run killed meanwhile is resumed by running the same files again. A large
@@ -197,30 +197,22 @@ func hubService(ctx context.Context, cfg app.Config) (*hub.Service, func(), erro
 	return &hub.Service{DB: d, Audit: l}, func() { d.Close() }, nil
 }
 
-// importBars draws the progress bar of each import on stderr: the check
-// pass, then the load, each with rows/s and ETA (the total is the file's
-// line count for CSV and JSON Lines).
+// importBars draws the progress bar of each import on stderr, with rows/s
+// and ETA (the total is the file's line count for CSV and JSON Lines).
 type importBars struct{ bar *progress.Bar }
 
-// watch sets req's callbacks to draw its bars.
+// watch sets req's callback to draw its bar from its first batch on,
+// ending the previous file's bar (a file of a shared first load is
+// reported only once the keys are built, after the next file's load).
 func (b *importBars) watch(req hub.ImportRequest) hub.ImportRequest {
-	name := filepath.Base(req.Path)
-	var total int64 = -1
-	req.Checking = func(checking bool) {
-		b.finish()
-		if total < 0 {
-			total = lineCount(req.Path)
-		}
-		label := "import " + name
-		if checking {
-			label = "check " + name
-		}
-		b.bar = progress.New(os.Stderr, label, total)
-	}
+	var mine *progress.Bar
 	req.Progress = func(done int64) {
-		if b.bar != nil {
-			b.bar.Set(done)
+		if mine == nil {
+			b.finish()
+			mine = progress.New(os.Stderr, "import "+filepath.Base(req.Path), lineCount(req.Path))
+			b.bar = mine
 		}
+		mine.Set(done)
 	}
 	return req
 }

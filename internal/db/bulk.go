@@ -49,7 +49,7 @@ func (d *DB) WithBulkTx(ctx context.Context, fn func(*BulkTx) error) (err error)
 		// Loads that look up and update keys in random order read pages
 		// all over the table: a cache of 16 MiB (instead of 2 MiB) keeps
 		// more of them in memory. It stays with the writer connection.
-		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -16384"); err != nil {
+		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
 			return fmt.Errorf("bulk connection: %w", err)
 		}
 	}

@@ -68,7 +68,7 @@ func eachEngine(b *testing.B, fn func(b *testing.B, open func() *db.DB)) {
 }
 
 // BenchmarkImportPersons is the whole import: read and check the CSV file
-// (SHA-256, the check pass, the load), write the records, build the keys.
+// (SHA-256, then one pass that checks and writes), build the keys.
 func BenchmarkImportPersons(b *testing.B) {
 	path, rows := benchRegistry(b)
 	eachEngine(b, func(b *testing.B, open func() *db.DB) {

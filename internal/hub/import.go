@@ -43,11 +43,8 @@ type ImportRequest struct {
 	// BatchSize is the number of rows per committed batch (0: DefaultBatch).
 	BatchSize int
 	// Progress, when set, is called after each batch with the rows read
-	// so far in the current pass (the check pass, then the load).
+	// so far.
 	Progress func(done int64)
-	// Checking, when set, is called when the check pass starts and when
-	// the load starts (false), so a progress bar can restart.
-	Checking func(checking bool)
 }
 
 // ImportReport is the outcome of Import.

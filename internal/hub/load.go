@@ -69,14 +69,11 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.startFirstLoad(ctx); err != nil {
 		return err
 	}
-	// A first load into an empty table is not checked first: when a row
-	// is rejected it stops writing, reads on for the rejects file, and
-	// deletes what it wrote (the rows carrying its provenance).
-	if !r.imp.Checked && !r.imp.Partial && !r.fresh {
-		if ok, err := r.check(ctx); err != nil || !ok {
-			return err
-		}
-	}
+	// The file is read once and written as it is read. Without --partial
+	// a rejected row stops the writing; the rows are then read on for the
+	// rejects file, and what was written is taken back: a first load
+	// deletes the rows carrying its provenance, any other load puts back
+	// what its undo table kept (see undo.go).
 	if !r.imp.Checked {
 		// From here on a re-run resumes the load.
 		r.imp.Checked = true
@@ -84,24 +81,40 @@ func (r *run) run(ctx context.Context) error {
 			return err
 		}
 	}
-	if r.req.Checking != nil {
-		r.req.Checking(false)
+	if r.fresh {
+		if err := r.pass(ctx); err != nil {
+			return err
+		}
+		return r.endFirstLoad(ctx)
 	}
-	if !r.fresh {
-		if err := r.s.dropFedIndexes(ctx, r.f.table, r.cols, r.imp.Size); err != nil {
+	if r.undoing() {
+		if err := r.createUndo(ctx); err != nil {
 			return err
 		}
 	}
-	if err := r.pass(ctx, false); err != nil {
+	if err := r.s.dropFedIndexes(ctx, r.f.table, r.cols, r.imp.Size); err != nil {
 		return err
 	}
-	if !r.fresh {
-		if err := r.s.buildIndexes(ctx, r.f.table); err != nil {
-			return err
-		}
-		return r.s.finish(ctx, &r.imp, "done", "")
+	if err := r.pass(ctx); err != nil {
+		return err
 	}
-	return r.endFirstLoad(ctx)
+	status, msg := "done", ""
+	var err error
+	switch {
+	case r.discarding():
+		status, msg = "failed", rejectedMsg(r.imp.Rejected)
+		err = r.undo(ctx)
+		r.imp.Inserted, r.imp.Updated, r.imp.Unchanged = 0, 0, 0
+	case r.undoing():
+		err = r.dropUndo(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	if err := r.s.buildIndexes(ctx, r.f.table); err != nil {
+		return err
+	}
+	return r.s.finish(ctx, &r.imp, status, msg)
 }
 
 // startFirstLoad takes the table's keys down for a first load: into an
@@ -149,34 +162,17 @@ func (r *run) endFirstLoad(ctx context.Context) error {
 	return r.s.closeFirstLoad(ctx, r.f, append(r.g.take(), r), status, msg)
 }
 
-// check reads the whole file without writing records and reports whether
-// every row passed; when not, the import is finished as failed.
-func (r *run) check(ctx context.Context) (bool, error) {
-	if r.req.Checking != nil {
-		r.req.Checking(true)
-	}
-	if err := r.pass(ctx, true); err != nil {
-		return false, err
-	}
-	if r.imp.Rejected > 0 {
-		return false, r.s.finish(ctx, &r.imp, "failed", rejectedMsg(r.imp.Rejected))
-	}
-	r.imp.Read, r.imp.Checked = 0, true
-	_, err := r.s.DB.Exec(ctx, "UPDATE hub_imports SET checked = ?, rows_read = 0 WHERE id = ?", true, r.imp.ID)
-	return true, err
-}
-
 func rejectedMsg(n int64) string {
 	return fmt.Sprintf("%d rows rejected; nothing imported (use --partial to import the good rows)", n)
 }
 
-// discarding: a first load without --partial has met a rejected row, so it
+// discarding: a load without --partial has met a rejected row, so it
 // writes no more records and will take back those it wrote.
-func (r *run) discarding() bool { return r.fresh && !r.imp.Partial && r.imp.Rejected > 0 }
+func (r *run) discarding() bool { return !r.imp.Partial && r.imp.Rejected > 0 }
 
 // pass streams the file through the parser (one goroutine) into the
-// writer (this one), a batch at a time.
-func (r *run) pass(ctx context.Context, dry bool) error {
+// writer (this one), a batch at a time, after the last committed line.
+func (r *run) pass(ctx context.Context) error {
 	rd, err := tabular.Open(r.req.Path, r.req.Options)
 	if err != nil {
 		return err
@@ -187,15 +183,12 @@ func (r *run) pass(ctx context.Context, dry bool) error {
 	batches := make(chan []*rec, 1) // one parsed ahead: memory stays at ~3 batches
 	errc := make(chan error, 1)
 	skip := r.imp.LastLine
-	if dry {
-		skip = 0
-	}
 	go func() {
 		defer close(batches)
 		errc <- r.produce(ctx, rd, skip, batches)
 	}()
 	for b := range batches {
-		if err := r.write(ctx, b, dry); err != nil {
+		if err := r.write(ctx, b); err != nil {
 			cancel()
 			for range batches {
 			}

@@ -16,6 +16,11 @@ type stored struct {
 	vals    []string // aligned with format.cols()
 	isNew   bool
 	changed bool
+	// For the undo table: the line that first added or changed the
+	// record, and a stored record's values and provenance before it.
+	line int64
+	old  []string
+	prov sql.NullInt64
 }
 
 type conflict struct {
@@ -67,7 +72,7 @@ func (r *run) apply(rc *rec, have map[string]*stored, o *outcome, blind bool) {
 			rc.fail(r.f.fields[0].en, "hub.reject.unknown_record", nil)
 			return
 		}
-		o.inserts = append(o.inserts, &stored{vals: rc.vals, isNew: true})
+		o.inserts = append(o.inserts, &stored{vals: rc.vals, isNew: true, line: rc.line})
 		o.inserted++
 		return
 	}
@@ -113,11 +118,12 @@ func (r *run) apply(rc *rec, have map[string]*stored, o *outcome, blind bool) {
 		o.unchanged++
 		return
 	}
-	cur.vals = target
 	if !cur.isNew && !cur.changed {
+		cur.old, cur.line = cur.vals, rc.line
 		o.updates = append(o.updates, cur)
 		o.updated++
 	}
+	cur.vals = target
 	cur.changed = true
 }
 
@@ -134,7 +140,7 @@ func (r *run) create(rc *rec, have map[string]*stored, o *outcome) {
 	if rc.rej != nil || !r.refsExist(rc, have) {
 		return
 	}
-	st := &stored{vals: rc.vals, isNew: true}
+	st := &stored{vals: rc.vals, isNew: true, line: rc.line}
 	have[rc.key] = st
 	o.inserts = append(o.inserts, st)
 	o.inserted++
@@ -179,51 +185,80 @@ func equal(a, b []string) bool {
 	return true
 }
 
-// fetch reads the stored records the batch names (keys and references).
+// refOnly stands in fetch's map for a record that a row refers to and
+// that exists, read from the key's index only (no row needs its values).
+var refOnly = &stored{}
+
+// fetch reads the stored records the batch's rows name, and which of the
+// records their references name exist. Every row's own key is read in
+// full, so a reference found only through the index (refOnly) is never
+// a row's current record.
 func (r *run) fetch(ctx context.Context, q querier, batch []*rec) (map[string]*stored, error) {
-	keys := make([]any, 0, len(batch))
+	var rowKeys, refKeys []any
 	seen := make(map[string]bool, len(batch))
-	add := func(k string) {
-		if k != "" && !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
+	for _, rc := range batch {
+		if rc.rej == nil && !seen[rc.key] {
+			seen[rc.key] = true
+			rowKeys = append(rowKeys, rc.key)
 		}
 	}
 	for _, rc := range batch {
-		if rc.rej == nil {
-			add(rc.key)
-			for _, ref := range r.f.refs {
-				add(rc.vals[r.colIndex(ref)])
+		for _, ref := range r.f.refs {
+			if v := rc.vals[r.colIndex(ref)]; rc.rej == nil && v != "" && !seen[v] {
+				seen[v] = true
+				refKeys = append(refKeys, v)
 			}
 		}
 	}
-	have := make(map[string]*stored, len(keys))
-	sel := "SELECT " + strings.Join(r.cols, ", ") + " FROM " + r.f.table.name + " WHERE " + r.f.table.key + " IN ("
+	have := make(map[string]*stored, len(seen))
+	err := r.lookup(ctx, q, r.cols, r.f.prov, rowKeys, func(vals []string, prov sql.NullInt64) {
+		have[vals[0]] = &stored{vals: vals, prov: prov}
+	})
+	if err == nil {
+		err = r.lookup(ctx, q, r.cols[:1], "", refKeys, func(vals []string, _ sql.NullInt64) { have[vals[0]] = refOnly })
+	}
+	return have, err
+}
+
+// lookup reads cols (and the provenance column prov, unless "") of the
+// table's records with the given keys, 500 at a time, and hands each
+// record's values to found.
+func (r *run) lookup(ctx context.Context, q querier, cols []string, prov string, keys []any,
+	found func([]string, sql.NullInt64)) error {
+	sel := "SELECT " + strings.Join(cols, ", ")
+	if prov != "" {
+		sel += ", " + prov
+	}
+	sel += " FROM " + r.f.table.name + " WHERE " + r.f.table.key + " IN ("
 	for len(keys) > 0 {
 		n := min(len(keys), 500)
 		rows, err := q.Query(ctx, sel+strings.TrimSuffix(strings.Repeat("?,", n), ",")+")", keys[:n]...)
 		if err != nil {
-			return nil, fmt.Errorf("read stored records: %w", err)
+			return fmt.Errorf("read stored records: %w", err)
 		}
 		for rows.Next() {
-			st := &stored{vals: make([]string, len(r.cols))}
-			ptrs := make([]any, len(r.cols))
-			for i := range ptrs {
-				ptrs[i] = &st.vals[i]
+			vals := make([]string, len(cols))
+			var pv sql.NullInt64
+			ptrs := make([]any, len(cols), len(cols)+1)
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if prov != "" {
+				ptrs = append(ptrs, &pv)
 			}
 			if err := rows.Scan(ptrs...); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
-			have[st.vals[0]] = st
+			found(vals, pv)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		keys = keys[n:]
 	}
-	return have, nil
+	return nil
 }
 
 // newRows feeds inserted records to the bulk path, with the provenance.
@@ -257,17 +292,9 @@ func (r *run) optimistic(batch []*rec) bool {
 	return true
 }
 
-// write commits one batch with the import's progress; a dry batch (the
-// check pass) writes only the rejects and the progress.
-func (r *run) write(ctx context.Context, batch []*rec, dry bool) error {
+// write commits one batch with the import's progress.
+func (r *run) write(ctx context.Context, batch []*rec) error {
 	blind := r.fresh || r.optimistic(batch)
-	if dry {
-		o, err := r.classify(ctx, r.s.DB, batch, blind)
-		if err != nil {
-			return err
-		}
-		return r.s.DB.WithTx(ctx, func(tx *db.Tx) error { return r.commit(ctx, tx, o, len(batch), true) })
-	}
 	err := r.load(ctx, batch, blind)
 	if blind && !r.fresh && db.IsUniqueViolation(err) {
 		// An optimistic batch met a stored key: the transaction rolled
@@ -283,8 +310,15 @@ func (r *run) load(ctx context.Context, batch []*rec, blind bool) error {
 		if err != nil {
 			return err
 		}
-		if r.discarding() || r.fresh && !r.imp.Partial && len(o.rejects) > 0 {
-			o.inserts, o.inserted = nil, 0
+		if r.discarding() || !r.imp.Partial && len(o.rejects) > 0 {
+			// Without --partial a rejected row stops the writing.
+			o.inserts, o.updates, o.conflicts = nil, nil, nil
+			o.inserted, o.updated, o.unchanged = 0, 0, 0
+		}
+		if r.undoing() {
+			if err := r.keepUndo(ctx, b, o); err != nil {
+				return err
+			}
 		}
 		cols := append(append([]string(nil), r.cols...), r.f.prov)
 		if err := b.Insert(ctx, r.f.table.name, cols, newRows{rows: o.inserts, imp: r.imp.ID}); err != nil {
@@ -293,7 +327,7 @@ func (r *run) load(ctx context.Context, batch []*rec, blind bool) error {
 		if err := r.update(ctx, b, o.updates); err != nil {
 			return err
 		}
-		return r.commit(ctx, b.Tx, o, len(batch), false)
+		return r.commit(ctx, b.Tx, o, len(batch))
 	})
 }
 
@@ -308,7 +342,7 @@ func (r *run) update(ctx context.Context, b *db.BulkTx, ups []*stored) error {
 
 // commit writes the batch's rejects, conflicts and the import's progress,
 // refusing when another process has claimed the import meanwhile.
-func (r *run) commit(ctx context.Context, tx *db.Tx, o *outcome, n int, dry bool) error {
+func (r *run) commit(ctx context.Context, tx *db.Tx, o *outcome, n int) error {
 	now := r.s.now()
 	for _, rc := range o.rejects {
 		args, _ := json.Marshal(rc.rej.args)
@@ -321,25 +355,21 @@ func (r *run) commit(ctx context.Context, tx *db.Tx, o *outcome, n int, dry bool
 			return fmt.Errorf("record rejected line %d: %w", rc.line, err)
 		}
 	}
-	if !dry {
-		for _, c := range o.conflicts {
-			if _, err := tx.Exec(ctx, `INSERT INTO hub_conflicts (subject_kind, subject_id, element, authoritative_source,
-				authoritative_value, offered_value, offered_source, import_id, line, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.f.table.subject, c.subject, c.element, c.authSource, c.authValue, c.offered, r.req.Source,
-				r.imp.ID, c.line, now); err != nil {
-				return fmt.Errorf("record conflict: %w", err)
-			}
+	for _, c := range o.conflicts {
+		if _, err := tx.Exec(ctx, `INSERT INTO hub_conflicts (subject_kind, subject_id, element, authoritative_source,
+			authoritative_value, offered_value, offered_source, import_id, line, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.f.table.subject, c.subject, c.element, c.authSource, c.authValue, c.offered, r.req.Source,
+			r.imp.ID, c.line, now); err != nil {
+			return fmt.Errorf("record conflict: %w", err)
 		}
 	}
 	next := r.imp
 	next.Read += int64(n)
 	next.Rejected += int64(len(o.rejects))
-	if !dry {
-		next.Inserted += o.inserted
-		next.Updated += o.updated
-		next.Unchanged += o.unchanged
-		next.LastLine = o.lastLine
-	}
+	next.Inserted += o.inserted
+	next.Updated += o.updated
+	next.Unchanged += o.unchanged
+	next.LastLine = o.lastLine
 	res, err := tx.Exec(ctx, `UPDATE hub_imports SET rows_read = ?, rows_inserted = ?, rows_updated = ?, rows_unchanged = ?,
 		rows_rejected = ?, last_line = ?, updated_at = ? WHERE id = ? AND claim = ?`,
 		next.Read, next.Inserted, next.Updated, next.Unchanged, next.Rejected, next.LastLine, now, r.imp.ID, r.imp.claim)
@@ -350,8 +380,6 @@ func (r *run) commit(ctx context.Context, tx *db.Tx, o *outcome, n int, dry bool
 		return ErrLostClaim
 	}
 	r.imp = next
-	if !dry {
-		r.conflicts += int64(len(o.conflicts))
-	}
+	r.conflicts += int64(len(o.conflicts))
 	return nil
 }
