@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -47,8 +48,11 @@ func (d *DB) WithBulkTx(ctx context.Context, fn func(*BulkTx) error) (err error)
 	defer conn.Close()
 	if d.Engine == SQLite {
 		// Loads that look up and update keys in random order read pages
-		// all over the table: a cache of 16 MiB (instead of 2 MiB) keeps
-		// more of them in memory. It stays with the writer connection.
+		// all over the table: a cache of 64 MiB (instead of 2 MiB) keeps
+		// the hot part of the key's index. Measured on 400,000 marriages
+		// into 6.6 M persons: 64 MiB 39 k rows/s at 212 MiB peak RSS,
+		// 128 MiB no faster at 337 MiB, 192 MiB 29 k rows/s at 469 MiB.
+		// It stays with the writer connection.
 		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
 			return fmt.Errorf("bulk connection: %w", err)
 		}
@@ -262,6 +266,36 @@ func (d *DB) DropPrimaryKey(ctx context.Context, table, name string) (bool, erro
 	return err == nil, err
 }
 
+// BuildIndex runs a CREATE INDEX statement after a bulk load (see
+// sortSetup).
+func (d *DB) BuildIndex(ctx context.Context, stmt string) error {
+	if err := d.sortSetup(ctx); err != nil {
+		return err
+	}
+	if _, err := d.w.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("build index: %w", err)
+	}
+	return nil
+}
+
+// sortSetup readies SQLite's writer connection for building an index over
+// millions of rows: one sorter thread per CPU, and a page cache of 8 MiB,
+// which also sizes the sorter's in-memory runs. Building the keys of 5
+// million licences took 13 s and 67 MiB (peak RSS) so, against 21 s and
+// 326 MiB with the 64 MiB cache of the bulk loads and no sorter threads.
+// The next bulk transaction sets its own cache size again.
+func (d *DB) sortSetup(ctx context.Context) error {
+	if d.Engine != SQLite {
+		return nil
+	}
+	for _, q := range []string{"PRAGMA cache_size = -8192", fmt.Sprintf("PRAGMA threads = %d", runtime.NumCPU())} {
+		if _, err := d.w.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("prepare the sort: %w", err)
+		}
+	}
+	return nil
+}
+
 // ErrDuplicateKey is returned (wrapped) by AddPrimaryKey when the rows hold
 // a key twice; DeleteDuplicates then keeps the last of each.
 var ErrDuplicateKey = errors.New("duplicate key")
@@ -269,7 +303,10 @@ var ErrDuplicateKey = errors.New("duplicate key")
 // AddPrimaryKey (re)builds table's primary key named name over cols when it
 // is missing; a no-op when it exists.
 func (d *DB) AddPrimaryKey(ctx context.Context, table, name, cols string) error {
-	var err error
+	err := d.sortSetup(ctx)
+	if err != nil {
+		return err
+	}
 	if d.Engine == SQLite {
 		_, err = d.w.ExecContext(ctx, "CREATE UNIQUE INDEX IF NOT EXISTS "+name+" ON "+table+" ("+cols+")")
 	} else {

@@ -121,8 +121,8 @@ func (s *Service) dropFedIndexes(ctx context.Context, t *table, cols []string, s
 // buildIndexes builds the table's secondary indexes that are missing.
 func (s *Service) buildIndexes(ctx context.Context, t *table) error {
 	for _, ix := range t.indexes {
-		if _, err := s.DB.Exec(ctx, ix); err != nil {
-			return fmt.Errorf("build index: %w", err)
+		if err := s.DB.BuildIndex(ctx, ix); err != nil {
+			return err
 		}
 	}
 	return nil
