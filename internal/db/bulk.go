@@ -38,6 +38,33 @@ type BulkTx struct {
 	stmts map[string]driver.Stmt // SQLite: prepared multi-row INSERTs by text
 }
 
+// The SQLite page cache of the bulk transactions, in KiB (it stays with
+// the writer connection). Appending with the keys down needs little: 16
+// MiB (a 200,000-person first load ran at 107 k rows/s with 64 MiB against
+// 132 k with 16). Loads that look up and update keys in random order read
+// pages all over the table and need the hot part of the key's index:
+// 400,000 marriages into 6.6 M persons ran at 39 k rows/s with 64 MiB
+// (212 MiB peak RSS); 128 MiB was no faster (337 MiB), 192 MiB slower.
+const (
+	AppendCacheKiB = 16 << 10
+	LookupCacheKiB = 64 << 10
+)
+
+type bulkCacheKey struct{}
+
+// WithBulkCache returns ctx under which WithBulkTx gives SQLite's writer
+// a page cache of kib KiB (AppendCacheKiB when not set).
+func WithBulkCache(ctx context.Context, kib int) context.Context {
+	return context.WithValue(ctx, bulkCacheKey{}, kib)
+}
+
+func bulkCacheOf(ctx context.Context) int {
+	if kib, ok := ctx.Value(bulkCacheKey{}).(int); ok && kib > 0 {
+		return kib
+	}
+	return AppendCacheKiB
+}
+
 // WithBulkTx runs fn in one write transaction on a connection of its own
 // and commits when fn returns nil; an error or panic rolls back.
 func (d *DB) WithBulkTx(ctx context.Context, fn func(*BulkTx) error) (err error) {
@@ -47,13 +74,7 @@ func (d *DB) WithBulkTx(ctx context.Context, fn func(*BulkTx) error) (err error)
 	}
 	defer conn.Close()
 	if d.Engine == SQLite {
-		// Loads that look up and update keys in random order read pages
-		// all over the table: a cache of 64 MiB (instead of 2 MiB) keeps
-		// the hot part of the key's index. Measured on 400,000 marriages
-		// into 6.6 M persons: 64 MiB 39 k rows/s at 212 MiB peak RSS,
-		// 128 MiB no faster at 337 MiB, 192 MiB 29 k rows/s at 469 MiB.
-		// It stays with the writer connection.
-		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheOf(ctx))); err != nil {
 			return fmt.Errorf("bulk connection: %w", err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/tabular"
 )
 
@@ -87,6 +88,7 @@ func (r *run) run(ctx context.Context) error {
 		}
 		return r.endFirstLoad(ctx)
 	}
+	ctx = db.WithBulkCache(ctx, db.LookupCacheKiB)
 	if r.undoing() {
 		if err := r.createUndo(ctx); err != nil {
 			return err
