@@ -15,8 +15,10 @@ import (
 // The data hub's API: department systems push records (token scope
 // hub.push; the token's department is the source, whose authority the
 // importer enforces) and verify submitted values within a case (scope
-// hub.verify); a person reads their own data and who read it. Every read
-// goes through the hub's policy and access log.
+// hub.verify); a person (or an enterprise) reads their own data and who
+// read it; the system administrator lists and resolves the conflicts
+// between sources, masked. Every read goes through the hub's policy and
+// access log.
 
 const (
 	pushRoute   = "POST /api/v1/hub/records"
@@ -28,6 +30,9 @@ func (a *API) registerHub(mux *http.ServeMux) {
 	a.handle(mux, "POST /api/v1/hub/verify", a.verify)
 	a.handle(mux, "GET /api/v1/me/data", a.myData)
 	a.handle(mux, "GET /api/v1/me/data/access-log", a.myAccessLog)
+	a.handle(mux, "GET /api/v1/admin/hub/conflicts", a.listConflicts)
+	a.handle(mux, "GET /api/v1/admin/hub/conflicts/{id}", a.getConflict)
+	a.handle(mux, "POST /api/v1/admin/hub/conflicts/{id}/resolve", a.resolveConflict)
 }
 
 func (a *API) hubService() (*hub.Service, error) {
@@ -141,13 +146,18 @@ func (a *API) verify(r *http.Request) (any, error) {
 }
 
 // myData is the signed-in person's profile: their own data whole, family
-// members' names and ID numbers masked.
+// members' names and ID numbers masked; for an enterprise, its legal
+// entity's record and licences (hub.Service.MyEntity).
 func (a *API) myData(r *http.Request) (any, error) {
 	h, err := a.hubService()
 	if err != nil {
 		return nil, err
 	}
-	me := identity.PrincipalFrom(r.Context()).Account
+	p := identity.PrincipalFrom(r.Context())
+	if p.Kind() == identity.Enterprise {
+		return h.MyEntity(r.Context())
+	}
+	me := p.Account
 	pr, err := h.Profile(r.Context(), me.IDNumber, hub.Purpose{Kind: hub.PurposeSelf})
 	if err != nil {
 		return nil, err
@@ -177,11 +187,68 @@ func (a *API) myAccessLog(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := 1
-	if v := r.URL.Query().Get("page"); v != "" {
-		if page, err = strconv.Atoi(v); err != nil || page < 1 {
-			return nil, errs.Field("page", "error.bad_request", map[string]any{"detail": "page must be a positive number"})
-		}
+	page, err := pageOf(r)
+	if err != nil {
+		return nil, err
 	}
 	return h.MyAccessLog(r.Context(), page)
+}
+
+// pageOf reads the page parameter (1 when absent).
+func pageOf(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("page")
+	if v == "" {
+		return 1, nil
+	}
+	page, err := strconv.Atoi(v)
+	if err != nil || page < 1 {
+		return 0, errs.Field("page", "error.bad_request", map[string]any{"detail": "page must be a positive number"})
+	}
+	return page, nil
+}
+
+// listConflicts is the system administrator's list of conflicts between
+// sources, masked, by element, offering source and status.
+func (a *API) listConflicts(r *http.Request) (any, error) {
+	h, err := a.hubService()
+	if err != nil {
+		return nil, err
+	}
+	page, err := pageOf(r)
+	if err != nil {
+		return nil, err
+	}
+	q := r.URL.Query()
+	return h.Conflicts(r.Context(), hub.ConflictFilter{Element: q.Get("element"), Source: q.Get("source"),
+		Status: q.Get("status"), Page: page})
+}
+
+func (a *API) getConflict(r *http.Request) (any, error) {
+	h, err := a.hubService()
+	if err != nil {
+		return nil, err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return h.ConflictByID(r.Context(), id)
+}
+
+// resolveConflict closes a conflict with an outcome (confirmed or
+// referred) and a note; the authoritative value never changes.
+func (a *API) resolveConflict(r *http.Request) (any, error) {
+	h, err := a.hubService()
+	if err != nil {
+		return nil, err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	var body hub.Resolution
+	if err := decode(r, &body); err != nil {
+		return nil, err
+	}
+	return h.ResolveConflict(r.Context(), id, body)
 }

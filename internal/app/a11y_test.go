@@ -87,7 +87,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"341602198807150036", []string{"/me", "/me/mandates", "/me/handlers", "/me/data"}},
 		{"zhaozhuang-agent", []string{"/me", "/agent/mandates", "/agent/mandates/new"}},
 		{"secadmin", []string{"/admin/accounts", "/admin/accounts/new"}},
-		{"sysadmin", []string{"/admin/outbox", "/admin/hub"}},
+		{"sysadmin", []string{"/admin/outbox", "/admin/hub", "/admin/hub/conflicts"}},
 		{"auditadmin", []string{"/admin/audit"}},
 		{"catalog-admin", []string{"/admin/catalog", "/catalog/audit"}},
 	}

@@ -117,9 +117,14 @@ var expected = map[string]who{
 	// system's token with hub.push / hub.verify: the matrix's token carries
 	// org.read only, so every caller here is refused (hub_api_test.go shows
 	// the scoped tokens admitted).
-	"GET /me/data": kindIs(identity.Person), "GET /api/v1/me/data": kindIs(identity.Person),
-	"GET /api/v1/me/data/access-log": kindIs(identity.Person), "GET /admin/hub": kindIs(identity.SystemAdmin),
-	"POST /api/v1/hub/records": kindIs(), "POST /api/v1/hub/verify": kindIs(),
+	"GET /me/data": kindIs(identity.Person, identity.Enterprise), "GET /api/v1/me/data": kindIs(identity.Person, identity.Enterprise),
+	"GET /api/v1/me/data/access-log": kindIs(identity.Person, identity.Enterprise), "GET /admin/hub": kindIs(identity.SystemAdmin),
+	"GET /admin/hub/conflicts": kindIs(identity.SystemAdmin), "GET /admin/hub/conflicts/{id}": kindIs(identity.SystemAdmin),
+	"POST /admin/hub/conflicts/{id}/resolve":        kindIs(identity.SystemAdmin),
+	"GET /api/v1/admin/hub/conflicts":               kindIs(identity.SystemAdmin),
+	"GET /api/v1/admin/hub/conflicts/{id}":          kindIs(identity.SystemAdmin),
+	"POST /api/v1/admin/hub/conflicts/{id}/resolve": kindIs(identity.SystemAdmin),
+	"POST /api/v1/hub/records":                      kindIs(), "POST /api/v1/hub/verify": kindIs(),
 }
 
 // caller is one signed-in (or anonymous) browser.

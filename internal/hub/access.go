@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/govhall/govhall/internal/actor"
 	"github.com/govhall/govhall/internal/errs"
 	"github.com/govhall/govhall/internal/identity"
+	"github.com/govhall/govhall/internal/ids"
 	"github.com/govhall/govhall/internal/org"
 )
 
@@ -31,7 +33,8 @@ import (
 //     the injected Access.CaseInvolves, and without it every staff read is
 //     refused as "no such case";
 //   - administrators, supervisors and everyone else: never a person's data
-//     (administrators see statistics: Stats, Imports, OpenConflicts).
+//     (administrators see statistics: Stats, Imports, and the masked
+//     conflicts between sources, conflicts.go).
 //
 // Every read, allowed or refused, is written to hub_access_log (see
 // access_log.go for how, and what a crash may lose).
@@ -76,10 +79,11 @@ type Access struct {
 	// (see access_log.go); false returns at once.
 	Sync bool
 
-	log       *accessLog
-	metaCache metaCache
-	depts     sync.Map // department id → name
-	stmts     hubStmts
+	log        *accessLog
+	metaCache  metaCache
+	depts      sync.Map // department id → name
+	staffDepts sync.Map // staff account id → staffDept
+	stmts      hubStmts
 }
 
 // accessor is who reads, as the access log records them.
@@ -233,9 +237,18 @@ func (s *Service) guard(ctx context.Context, subjKind, subjID string, p Purpose,
 	return denied
 }
 
-// logRead writes one access-log entry.
+// logRead writes one access-log entry. A staff member's entry names the
+// department(s) of their posts, as they were at the read, so the person
+// read sees which office looked (their name is masked when shown).
 func (s *Service) logRead(ctx context.Context, acc accessor, subjKind, subjID string, p Purpose, op, outcome string) error {
 	d := accessDetail{Op: op, Outcome: outcome}
+	if acc.kind == identity.Staff && acc.principal.Account.ID != 0 {
+		sd, err := s.staffDepartment(ctx, acc.principal.Account.ID)
+		if err != nil {
+			return err
+		}
+		d.Dept, d.DeptEN = sd.name, sd.nameEN
+	}
 	purpose := p.Kind
 	if !validPurpose(purpose) {
 		purpose, d.Purpose = PurposeAdmin, p.Kind // refused by authorize; kept as the closest kind
@@ -253,6 +266,50 @@ type accessDetail struct {
 	Op      string `json:"op"`
 	Outcome string `json:"outcome"`
 	Purpose string `json:"purpose,omitempty"`
+	// Dept and DeptEN name a staff reader's department(s).
+	Dept   string `json:"dept,omitempty"`
+	DeptEN string `json:"dept_en,omitempty"`
+}
+
+// staffDept is the department(s) of a staff member's posts, in both
+// languages, as read at a moment.
+type staffDept struct {
+	name, nameEN string
+	at           time.Time
+}
+
+// staffDeptTTL is how long a staff member's departments are kept: a
+// change of posts shows in the access log within it.
+const staffDeptTTL = time.Minute
+
+// staffDepartment names the departments of a staff member's posts
+// ("、" between several), read at most once per staffDeptTTL.
+func (s *Service) staffDepartment(ctx context.Context, accountID int64) (staffDept, error) {
+	if v, ok := s.Access.staffDepts.Load(accountID); ok && time.Since(v.(staffDept).at) < staffDeptTTL {
+		return v.(staffDept), nil
+	}
+	rows, err := s.DB.Query(ctx, `SELECT DISTINCT d.id, d.name, d.name_en FROM staff_posts sp
+		JOIN posts p ON p.id = sp.post_id JOIN departments d ON d.id = p.department_id
+		WHERE sp.account_id = ? ORDER BY d.id`, accountID)
+	if err != nil {
+		return staffDept{}, fmt.Errorf("read the staff member's departments: %w", err)
+	}
+	defer rows.Close()
+	var names, namesEN []string
+	for rows.Next() {
+		var id int64
+		var name, nameEN string
+		if err := rows.Scan(&id, &name, &nameEN); err != nil {
+			return staffDept{}, err
+		}
+		names, namesEN = append(names, name), append(namesEN, cmp.Or(nameEN, name))
+	}
+	if err := rows.Err(); err != nil {
+		return staffDept{}, err
+	}
+	sd := staffDept{name: strings.Join(names, "、"), nameEN: strings.Join(namesEN, "; "), at: time.Now()}
+	s.Access.staffDepts.Store(accountID, sd)
+	return sd, nil
 }
 
 func validPurpose(k string) bool {
@@ -268,12 +325,17 @@ type AccessEntry struct {
 	ID           int64     `json:"id"`
 	At           time.Time `json:"at"`
 	AccessorKind string    `json:"accessor_kind"` // person, staff, agent, department_system, …
-	AccessorName string    `json:"accessor_name"`
-	Purpose      string    `json:"purpose"`
-	Ref          string    `json:"ref,omitempty"`
-	Op           string    `json:"op"`      // profile, prefill, verify, materials, realname
-	Allowed      bool      `json:"allowed"` // false: the read was refused
-	Reason       string    `json:"reason,omitempty"`
+	AccessorName string    `json:"accessor_name"` // a staff member's masked
+	// AccessorDept and AccessorDeptEN name a staff reader's department(s).
+	AccessorDept   string `json:"accessor_department,omitempty"`
+	AccessorDeptEN string `json:"accessor_department_en,omitempty"`
+	Purpose        string `json:"purpose"`
+	Ref            string `json:"ref,omitempty"`
+	Op             string `json:"op"`      // profile, prefill, verify, materials, realname
+	Allowed        bool   `json:"allowed"` // false: the read was refused
+	Reason         string `json:"reason,omitempty"`
+	// Self: the reader is the account asking for the list (its own reads).
+	Self bool `json:"self"`
 }
 
 // AccessLogPage is one page of the reads of a subject, newest first.
@@ -306,16 +368,18 @@ func (s *Service) MyAccessLog(ctx context.Context, page int) (AccessLogPage, err
 	if err := s.accessLog().flush(ctx); err != nil {
 		return AccessLogPage{}, err
 	}
-	return s.accessLogOf(ctx, subj, page)
+	return s.accessLogOf(ctx, subj, page, p)
 }
 
-func (s *Service) accessLogOf(ctx context.Context, subj string, page int) (AccessLogPage, error) {
+// accessLogOf reads a page of the entries about subj as viewer sees them:
+// other people's names masked, a staff reader's department named.
+func (s *Service) accessLogOf(ctx context.Context, subj string, page int, viewer identity.Principal) (AccessLogPage, error) {
 	out := AccessLogPage{Page: max(page, 1)}
 	if err := s.DB.QueryRow(ctx, "SELECT count(*) FROM hub_access_log WHERE subject_id = ?", subj).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("count access log: %w", err)
 	}
 	out.Pages = max(1, (out.Total+AccessLogPageSize-1)/AccessLogPageSize)
-	rows, err := s.DB.Query(ctx, `SELECT id, at, accessor_kind, accessor_name, purpose, purpose_ref, detail
+	rows, err := s.DB.Query(ctx, `SELECT id, at, accessor_kind, accessor_id, accessor_name, purpose, purpose_ref, detail
 		FROM hub_access_log WHERE subject_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
 		subj, AccessLogPageSize, (out.Page-1)*AccessLogPageSize)
 	if err != nil {
@@ -324,13 +388,22 @@ func (s *Service) accessLogOf(ctx context.Context, subj string, page int) (Acces
 	defer rows.Close()
 	for rows.Next() {
 		var e AccessEntry
-		var detail string
-		if err := rows.Scan(&e.ID, &e.At, &e.AccessorKind, &e.AccessorName, &e.Purpose, &e.Ref, &detail); err != nil {
+		var accID, detail string
+		if err := rows.Scan(&e.ID, &e.At, &e.AccessorKind, &accID, &e.AccessorName, &e.Purpose, &e.Ref, &detail); err != nil {
 			return out, err
 		}
 		var d accessDetail
 		_ = json.Unmarshal([]byte(detail), &d)
 		e.At, e.Op = e.At.UTC(), d.Op
+		e.Self = e.AccessorKind == viewer.Kind() && accID == strconv.FormatInt(viewer.Account.ID, 10)
+		switch e.AccessorKind {
+		case identity.Staff:
+			e.AccessorName, e.AccessorDept, e.AccessorDeptEN = ids.MaskName(e.AccessorName), d.Dept, d.DeptEN
+		case identity.Person:
+			if !e.Self { // another resident's refused attempt
+				e.AccessorName = ids.MaskName(e.AccessorName)
+			}
+		}
 		e.Allowed = d.Outcome == "allowed"
 		if r, ok := strings.CutPrefix(d.Outcome, "refused:"); ok {
 			e.Reason = r

@@ -1,23 +1,17 @@
 package hub
 
 import (
-	"context"
-	"fmt"
 	"time"
 	"unicode/utf8"
-
-	"github.com/govhall/govhall/internal/errs"
-	"github.com/govhall/govhall/internal/identity"
-	"github.com/govhall/govhall/internal/ids"
 )
 
 // What administrators see of the hub: statistics (Stats, Imports in
-// read.go) and the open conflicts between sources, masked — never a
-// person's data.
+// read.go) and the conflicts between sources, masked — never a person's
+// data. Listing and resolving conflicts is in conflicts.go.
 
 // Conflict is a value a non-authoritative source offered that differs
 // from the stored one, as an administrator sees it: the subject's key and
-// both values masked.
+// both values masked, and how it was resolved.
 type Conflict struct {
 	ID            int64     `json:"id"`
 	SubjectKind   string    `json:"subject_kind"`
@@ -29,34 +23,14 @@ type Conflict struct {
 	Offered       string    `json:"offered_value"` // masked
 	Line          int64     `json:"line"`
 	At            time.Time `json:"at"`
-}
-
-// OpenConflicts lists the unresolved conflicts, newest first (at most
-// limit), masked, for the system administrator.
-func (s *Service) OpenConflicts(ctx context.Context, limit int) ([]Conflict, error) {
-	if identity.PrincipalFrom(ctx).Kind() != identity.SystemAdmin {
-		return nil, &errs.Error{Code: errs.Denied, Key: "hub.access.denied"}
-	}
-	rows, err := s.DB.Query(ctx, `SELECT id, subject_kind, subject_id, element, authoritative_source, authoritative_value,
-		offered_source, offered_value, line, at FROM hub_conflicts WHERE resolved_at IS NULL ORDER BY at DESC, id DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("read conflicts: %w", err)
-	}
-	defer rows.Close()
-	out := []Conflict{}
-	for rows.Next() {
-		var c Conflict
-		if err := rows.Scan(&c.ID, &c.SubjectKind, &c.Subject, &c.Element, &c.AuthSource, &c.AuthValue,
-			&c.OfferedSource, &c.Offered, &c.Line, &c.At); err != nil {
-			return nil, err
-		}
-		if c.SubjectKind == SubjectPerson {
-			c.Subject = ids.MaskIDNumber(c.Subject)
-		}
-		c.AuthValue, c.Offered, c.At = maskValue(c.AuthValue), maskValue(c.Offered), c.At.UTC()
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	Status        string    `json:"status"` // open or resolved
+	// Resolution is confirmed, referred or corrected (by the
+	// authoritative source's own import); ResolvedBy names the
+	// administrator, or the department kind whose import corrected it.
+	Resolution string     `json:"resolution,omitempty"`
+	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	ResolvedBy string     `json:"resolved_by,omitempty"`
+	Note       string     `json:"note,omitempty"`
 }
 
 // maskValue keeps the first character of a value and its length.

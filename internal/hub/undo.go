@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/db"
 )
 
@@ -103,6 +104,9 @@ func (r *run) undo(ctx context.Context) error {
 			t+"."+key+" = f."+key); err != nil {
 			return err
 		}
+		if err := r.reopenSettled(ctx, tx); err != nil {
+			return err
+		}
 		_, err := tx.Exec(ctx, "DROP TABLE "+ut)
 		return err
 	})
@@ -118,4 +122,21 @@ func (r *run) dropUndo(ctx context.Context) error {
 		return fmt.Errorf("drop the undo table: %w", err)
 	}
 	return nil
+}
+
+// reopenSettled reopens the conflicts the taken-back import had closed as
+// corrected (settleConflicts): the value that closed them is gone again.
+func (r *run) reopenSettled(ctx context.Context, tx *db.Tx) error {
+	res, err := tx.Exec(ctx, `UPDATE hub_conflicts SET resolved_at = NULL, resolution = '', resolved_by = '',
+		resolved_by_name = '', resolved_import = NULL WHERE resolved_import = ? AND resolution = ?`, r.imp.ID, ResolutionCorrected)
+	if err != nil {
+		return fmt.Errorf("reopen conflicts: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 || r.s.Audit == nil {
+		return err
+	}
+	_, err = r.s.Audit.Record(ctx, tx, audit.Event{Action: "hub.conflict.reopened", ObjectType: "hub_import",
+		ObjectID: itoa(r.imp.ID), Detail: map[string]any{"conflicts": n, "reason": "import taken back"}})
+	return err
 }

@@ -124,3 +124,31 @@ func TestRejectedFileIsTakenBack(t *testing.T) {
 		}
 	})
 }
+
+// A correction by the authority closes a conflict (settleConflicts); when
+// the file that brought it is refused and taken back, the conflict is
+// open again and the record holds its old value.
+func TestTakenBackCorrectionReopensConflict(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newService(t, d)
+		defer s.Close()
+		first, _ := conflictFixture(t, s, d)
+		h := registryHeader + ",变更类型[change]"
+		p0 := strings.Replace(registryLine(t, 0), "测试0", "张冠李戴", 1) + ",变更"
+		bad := strings.Replace(registryLine(t, 2), "1960", "2960", 1) + ",变更"
+		rep, err := s.Import(context.Background(), ImportRequest{Source: "public_security", Kind: KindPopulation,
+			Path: writeFile(t, "delta.csv", h, p0, bad), BatchSize: 1})
+		if err != nil || rep.Status != "failed" || rep.Rejected != 1 {
+			t.Fatalf("refused delta: %v %+v", err, rep)
+		}
+		if c, err := s.ConflictByID(adminCtx(), first); err != nil || c.Status != ConflictsOpen {
+			t.Fatalf("the conflict a taken-back file had settled: %+v %v", c, err)
+		}
+		if p, _ := person(t, d, personID(t, 0)); p.Name != "测试0" {
+			t.Fatalf("name after the take-back: %q", p.Name)
+		}
+		if n := count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'hub.conflict.reopened'"); n != 1 {
+			t.Errorf("%d audit entries of reopened conflicts, want 1", n)
+		}
+	})
+}

@@ -355,6 +355,9 @@ func (r *run) commit(ctx context.Context, tx *db.Tx, o *outcome, n int) error {
 			return fmt.Errorf("record rejected line %d: %w", rc.line, err)
 		}
 	}
+	if err := r.settleConflicts(ctx, tx, o.updates); err != nil {
+		return err
+	}
 	for _, c := range o.conflicts {
 		if _, err := tx.Exec(ctx, `INSERT INTO hub_conflicts (subject_kind, subject_id, element, authoritative_source,
 			authoritative_value, offered_value, offered_source, import_id, line, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -176,17 +176,24 @@ var Routes = map[string]Rule{
 	"GET /api/v1/licences/{identifier}/verification": Everyone,
 	"POST /api/v1/licences/verify":                   Everyone,
 
-	// The data hub: a person sees their own data and who read it; the
-	// system administrator statistics and masked conflicts, never a
-	// person's data; department systems push records with hub.push and
+	// The data hub: a person sees their own data and who read it, an
+	// enterprise its legal entity's; the system administrator statistics
+	// and masked conflicts, never a person's data, and resolves the
+	// conflicts; department systems push records with hub.push and
 	// verify within a case with hub.verify. Whose data a read may reach,
 	// the hub decides (internal/hub, access.go) and logs.
-	"GET /me/data":                   Only(Person),
-	"GET /admin/hub":                 Only(SystemAdmin),
-	"GET /api/v1/me/data":            Only(Person),
-	"GET /api/v1/me/data/access-log": Only(Person),
-	"POST /api/v1/hub/records":       {Kinds: []string{DepartmentSystem}, Scope: "hub.push"},
-	"POST /api/v1/hub/verify":        {Kinds: []string{DepartmentSystem}, Scope: "hub.verify"},
+	"GET /me/data":                                  Only(Person, Enterprise),
+	"GET /admin/hub":                                Only(SystemAdmin),
+	"GET /admin/hub/conflicts":                      Only(SystemAdmin),
+	"GET /admin/hub/conflicts/{id}":                 Only(SystemAdmin),
+	"POST /admin/hub/conflicts/{id}/resolve":        Only(SystemAdmin),
+	"GET /api/v1/admin/hub/conflicts":               Only(SystemAdmin),
+	"GET /api/v1/admin/hub/conflicts/{id}":          Only(SystemAdmin),
+	"POST /api/v1/admin/hub/conflicts/{id}/resolve": Only(SystemAdmin),
+	"GET /api/v1/me/data":                           Only(Person, Enterprise),
+	"GET /api/v1/me/data/access-log":                Only(Person, Enterprise),
+	"POST /api/v1/hub/records":                      {Kinds: []string{DepartmentSystem}, Scope: "hub.push"},
+	"POST /api/v1/hub/verify":                       {Kinds: []string{DepartmentSystem}, Scope: "hub.verify"},
 }
 
 // Allow decides whether p may call route at all (the edge asks it before

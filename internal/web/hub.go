@@ -16,14 +16,19 @@ import (
 
 // The data hub's pages: /me/data, where a person sees what the hub holds
 // about them (their own data whole, family members masked), their licences
-// and who looked at their data; and /admin/hub, where the system
-// administrator sees the record counts, the imports with live progress and
-// the open conflicts between sources — masked, never a person's data.
+// and who looked at their data — and an enterprise its legal entity's
+// record, its licences and who looked at them; and /admin/hub, where the
+// system administrator sees the record counts, the imports with live
+// progress and the open conflicts between sources — masked, never a
+// person's data — and resolves conflicts (hub_conflicts.go).
 
 func (s *Site) hubRoutes() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
-		"GET /me/data":   s.myData,
-		"GET /admin/hub": s.adminHub,
+		"GET /me/data":                           s.myData,
+		"GET /admin/hub":                         s.adminHub,
+		"GET /admin/hub/conflicts":               s.hubConflicts,
+		"GET /admin/hub/conflicts/{id}":          s.hubConflict,
+		"POST /admin/hub/conflicts/{id}/resolve": s.postOnly(s.resolveHubConflict),
 	}
 }
 
@@ -50,8 +55,9 @@ type hubAccessRow struct {
 	Reason                        string
 }
 
-// myDataBody is the /me/data page.
+// myDataBody is the /me/data page, of a person or (Entity) an enterprise.
 type myDataBody struct {
+	Entity   bool
 	NotInHub bool
 	Rows     []hubDataRow
 	Family   []hubRelativeRow
@@ -75,23 +81,43 @@ func (s *Site) myData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, lang := r.Context(), pageLang(r)
-	me := identity.PrincipalFrom(ctx).Account
-	b := &myDataBody{}
-	pr, err := s.hub.Profile(ctx, me.IDNumber, hub.Purpose{Kind: hub.PurposeSelf})
+	p := identity.PrincipalFrom(ctx)
+	b := &myDataBody{Entity: p.Kind() == identity.Enterprise}
+	var pr hub.Profile
+	var err error
+	if b.Entity {
+		pr, err = s.hub.MyEntity(ctx)
+	} else {
+		pr, err = s.hub.Profile(ctx, p.Account.IDNumber, hub.Purpose{Kind: hub.PurposeSelf})
+	}
 	switch {
 	case errs.CodeOf(err) == errs.NotFound:
 		b.NotInHub = true
 	case err != nil:
 		s.internal(w, r, err)
 		return
+	case b.Entity:
+		hubFillEntity(lang, b, pr)
 	default:
 		hubFillProfile(lang, b, pr)
 	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	log, err := s.hub.MyAccessLog(ctx, page)
-	if err != nil {
+	if err := s.hubFillAccess(r, lang, b); err != nil {
 		s.internal(w, r, err)
 		return
+	}
+	title := "web.hub.me.title"
+	if b.Entity {
+		title = "web.hub.entity.title"
+	}
+	s.render(w, r, http.StatusOK, "hub_me", s.formPage(r, lang, title, b, false))
+}
+
+// hubFillAccess adds the page of the access log the address asks for.
+func (s *Site) hubFillAccess(r *http.Request, lang string, b *myDataBody) error {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	log, err := s.hub.MyAccessLog(r.Context(), page)
+	if err != nil {
+		return err
 	}
 	b.Total, b.Page, b.Pages = log.Total, log.Page, log.Pages
 	if log.Page > 1 {
@@ -103,7 +129,35 @@ func (s *Site) myData(w http.ResponseWriter, r *http.Request) {
 	for _, e := range log.Entries {
 		b.Access = append(b.Access, hubAccessOut(lang, e))
 	}
-	s.render(w, r, http.StatusOK, "hub_me", s.formPage(r, lang, "web.hub.me.title", b, false))
+	return nil
+}
+
+// hubEntityElements are the enterprise's data shown on /me/data, in order.
+var hubEntityElements = []string{"entity.name", "entity.credit_code", "entity.type", "entity.legal_representative",
+	"entity.legal_representative_id", "entity.registered_capital", "entity.address", "entity.business_scope",
+	"entity.established_on", "entity.status", "entity.registering_authority"}
+
+// hubFillEntity shows the enterprise's record (the legal representative's
+// ID number comes masked from the hub) and its licences.
+func hubFillEntity(lang string, b *myDataBody, pr hub.Profile) {
+	for _, el := range hubEntityElements {
+		d, ok := pr.Data[el]
+		if !ok || d.Value == "" {
+			continue
+		}
+		v := d.Value
+		switch el {
+		case "entity.registered_capital":
+			v = i18n.T(lang, "web.hub.entity.capital", map[string]any{"n": v})
+		case "entity.status":
+			if key := "web.hub.entity_status." + v; i18n.Has(lang, key) {
+				v = i18n.T(lang, key, nil)
+			}
+		}
+		b.Rows = append(b.Rows, hubDataRow{Label: i18n.T(lang, "web.hub.element."+el, nil), Value: v,
+			Source: hubSourceName(lang, d.Source), At: hubDate(d.At)})
+	}
+	hubFillLicences(lang, b, pr.Licences)
 }
 
 func hubFillProfile(lang string, b *myDataBody, pr hub.Profile) {
@@ -128,7 +182,11 @@ func hubFillProfile(lang string, b *myDataBody, pr hub.Profile) {
 	}
 	add("father", pr.Father)
 	add("mother", pr.Mother)
-	for _, l := range pr.Licences {
+	hubFillLicences(lang, b, pr.Licences)
+}
+
+func hubFillLicences(lang string, b *myDataBody, ls []hub.LicenceEntry) {
+	for _, l := range ls {
 		name := l.TypeName
 		if lang == i18n.EN && l.TypeNameEN != "" {
 			name = l.TypeNameEN
@@ -139,10 +197,21 @@ func hubFillProfile(lang string, b *myDataBody, pr hub.Profile) {
 	}
 }
 
+// hubAccessOut is one read as its subject sees it: "you" for their own
+// reads, a staff member by department and masked name (the hub masks it).
 func hubAccessOut(lang string, e hub.AccessEntry) hubAccessRow {
 	who := e.AccessorName
-	if e.AccessorKind == identity.Person {
+	switch {
+	case e.Self:
 		who = i18n.T(lang, "web.hub.access.you", nil)
+	case e.AccessorKind == identity.Staff:
+		dept := e.AccessorDept
+		if lang == i18n.EN && e.AccessorDeptEN != "" {
+			dept = e.AccessorDeptEN
+		}
+		if dept != "" {
+			who = dept + " · " + who
+		}
 	}
 	kind := i18n.T(lang, "web.hub.accessor."+e.AccessorKind, nil)
 	if !i18n.Has(lang, "web.hub.accessor."+e.AccessorKind) {
@@ -184,8 +253,11 @@ type adminHubBody struct {
 	Sources   []hubCountRow
 	Imports   []hubImportRow
 	Running   bool
-	Conflicts []hubConflictRow
-	Updated   string
+	Conflicts []hubConflictRow // the newest open ones
+	// OpenConflicts counts them all; the list and resolution are at
+	// /admin/hub/conflicts.
+	OpenConflicts int
+	Updated       string
 }
 
 type hubCountRow struct {
@@ -200,10 +272,6 @@ type hubImportRow struct {
 	Started, Updated                string
 	Running, Failed                 bool
 	Error                           string
-}
-
-type hubConflictRow struct {
-	Subject, Element, AuthSource, AuthValue, OfferedSource, Offered, At string
 }
 
 func (s *Site) adminHub(w http.ResponseWriter, r *http.Request) {
@@ -229,7 +297,7 @@ func (s *Site) adminHubBody(ctx context.Context, lang string) (*adminHubBody, er
 	if err != nil {
 		return nil, err
 	}
-	conf, err := s.hub.OpenConflicts(ctx, 50)
+	conf, err := s.hub.Conflicts(ctx, hub.ConflictFilter{Status: hub.ConflictsOpen})
 	if err != nil {
 		return nil, err
 	}
@@ -250,10 +318,9 @@ func (s *Site) adminHubBody(ctx context.Context, lang string) (*adminHubBody, er
 		b.Running = b.Running || row.Running
 		b.Imports = append(b.Imports, row)
 	}
-	for _, c := range conf {
-		b.Conflicts = append(b.Conflicts, hubConflictRow{Subject: c.Subject, Element: c.Element, AuthSource: hubSourceName(lang, c.AuthSource),
-			AuthValue: c.AuthValue, OfferedSource: hubSourceName(lang, c.OfferedSource), Offered: c.Offered,
-			At: c.At.In(beijing).Format("2006-01-02 15:04")})
+	b.OpenConflicts = conf.Total
+	for _, c := range conf.Items {
+		b.Conflicts = append(b.Conflicts, hubConflictOut(lang, c))
 	}
 	return b, nil
 }

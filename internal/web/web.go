@@ -43,7 +43,7 @@ var pages = []string{"hall", "error", "login", "register_person", "register_ente
 	// E-licence verification (licence.go).
 	"licence_page", "licence_check",
 	// The data hub: a person's data and who read it, the administrators' page (hub.go).
-	"hub_me", "hub_admin",
+	"hub_me", "hub_admin", "hub_conflicts", "hub_conflict",
 	// The public catalog and its administration (catalog*.go).
 	"catalog_browse", "catalog_item", "catalog_versions", "catalog_lists", "catalog_audit", "catalog_admin"}
 
