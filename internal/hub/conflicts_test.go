@@ -178,8 +178,6 @@ func TestAuthorityCorrectionSettlesConflict(t *testing.T) {
 		if rep.Updated != 2 {
 			t.Fatalf("delta: %+v", rep)
 		}
-		settleAsCommitDoes(t, s, req, rep.ImportID, personID(t, 0), personID(t, 1))
-		settleAsCommitDoes(t, s, req, rep.ImportID, personID(t, 0), personID(t, 1)) // twice: nothing more
 		c, err := s.ConflictByID(adminCtx(), first)
 		if err != nil || c.Status != ConflictsResolved || c.Resolution != ResolutionCorrected || c.ResolvedBy != "public_security" {
 			t.Errorf("corrected conflict: %+v %v", c, err)
@@ -194,36 +192,4 @@ func TestAuthorityCorrectionSettlesConflict(t *testing.T) {
 			t.Errorf("%d audit entries of corrections, want 1", n)
 		}
 	})
-}
-
-// settleAsCommitDoes runs settleConflicts on the stored records in a
-// transaction, as the import's commit does with a batch's changed
-// records (when write.go calls it, the import has settled them already
-// and this finds nothing left to do).
-func settleAsCommitDoes(t *testing.T, s *Service, req ImportRequest, importID int64, keys ...string) {
-	t.Helper()
-	ctx := context.Background()
-	f, colmap, err := s.checkRequest(ctx, &req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := s.newRun(ctx, req, f, colmap, importRow{ID: importID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ups []*stored
-	for _, k := range keys {
-		st := &stored{vals: make([]string, len(r.cols))}
-		dest := make([]any, len(r.cols))
-		for i := range dest {
-			dest[i] = &st.vals[i]
-		}
-		if err := s.DB.QueryRow(ctx, "SELECT "+strings.Join(r.cols, ", ")+" FROM hub_persons WHERE id_number = ?", k).Scan(dest...); err != nil {
-			t.Fatal(err)
-		}
-		ups = append(ups, st)
-	}
-	if err := s.DB.WithTx(ctx, func(tx *db.Tx) error { return r.settleConflicts(ctx, tx, ups) }); err != nil {
-		t.Fatal(err)
-	}
 }
