@@ -81,7 +81,7 @@ type Access struct {
 
 	log        *accessLog
 	metaCache  metaCache
-	depts      sync.Map // department id → name
+	depts      sync.Map // department id → org.Department
 	staffDepts sync.Map // staff account id → staffDept
 	stmts      hubStmts
 }
@@ -99,8 +99,8 @@ func accessorOf(ctx context.Context, a *Access) accessor {
 	switch {
 	case p.System != nil:
 		acc.id, acc.name = p.System.Prefix, p.System.Name
-		if dept := a.departmentName(ctx, p.System.DepartmentID); dept != "" {
-			acc.name = dept + " · " + p.System.Name
+		if d, ok := a.department(ctx, p.System.DepartmentID); ok {
+			acc.name = d.Name + " · " + p.System.Name
 		}
 	case p.Account.ID != 0:
 		acc.id, acc.name = strconv.FormatInt(p.Account.ID, 10), p.Account.Name
@@ -112,21 +112,22 @@ func accessorOf(ctx context.Context, a *Access) accessor {
 	return acc
 }
 
-// departmentName names a token's department, read once per department
-// (names of departments change rarely; a renamed one shows after a restart).
-func (a *Access) departmentName(ctx context.Context, id int64) string {
+// department reads a department once (names of departments change
+// rarely; a renamed one shows after a restart): a token's, and those of a
+// staff reader's posts.
+func (a *Access) department(ctx context.Context, id int64) (org.Department, bool) {
 	if a.Org == nil {
-		return ""
+		return org.Department{}, false
 	}
-	if n, ok := a.depts.Load(id); ok {
-		return n.(string)
+	if d, ok := a.depts.Load(id); ok {
+		return d.(org.Department), true
 	}
 	d, err := a.Org.Department(ctx, id)
 	if err != nil {
-		return ""
+		return org.Department{}, false
 	}
-	a.depts.Store(id, d.Name)
-	return d.Name
+	a.depts.Store(id, d)
+	return d, true
 }
 
 // authorize decides whether the caller may read subject for purpose p.
@@ -283,29 +284,34 @@ type staffDept struct {
 const staffDeptTTL = time.Minute
 
 // staffDepartment names the departments of a staff member's posts
-// ("、" between several), read at most once per staffDeptTTL.
+// ("、" between several), their posts read at most once per staffDeptTTL.
 func (s *Service) staffDepartment(ctx context.Context, accountID int64) (staffDept, error) {
 	if v, ok := s.Access.staffDepts.Load(accountID); ok && time.Since(v.(staffDept).at) < staffDeptTTL {
 		return v.(staffDept), nil
 	}
-	rows, err := s.DB.Query(ctx, `SELECT DISTINCT d.id, d.name, d.name_en FROM staff_posts sp
-		JOIN posts p ON p.id = sp.post_id JOIN departments d ON d.id = p.department_id
-		WHERE sp.account_id = ? ORDER BY d.id`, accountID)
+	rows, err := s.DB.Query(ctx, `SELECT DISTINCT p.department_id FROM staff_posts sp JOIN posts p ON p.id = sp.post_id
+		WHERE sp.account_id = ? ORDER BY p.department_id`, accountID)
 	if err != nil {
 		return staffDept{}, fmt.Errorf("read the staff member's departments: %w", err)
 	}
-	defer rows.Close()
-	var names, namesEN []string
+	var deptIDs []int64
 	for rows.Next() {
 		var id int64
-		var name, nameEN string
-		if err := rows.Scan(&id, &name, &nameEN); err != nil {
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
 			return staffDept{}, err
 		}
-		names, namesEN = append(names, name), append(namesEN, cmp.Or(nameEN, name))
+		deptIDs = append(deptIDs, id)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return staffDept{}, err
+	}
+	var names, namesEN []string
+	for _, id := range deptIDs {
+		if d, ok := s.Access.department(ctx, id); ok {
+			names, namesEN = append(names, d.Name), append(namesEN, cmp.Or(d.NameEN, d.Name))
+		}
 	}
 	sd := staffDept{name: strings.Join(names, "、"), nameEN: strings.Join(namesEN, "; "), at: time.Now()}
 	s.Access.staffDepts.Store(accountID, sd)
