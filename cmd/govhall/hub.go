@@ -37,9 +37,10 @@ same file from the same source imported again changes nothing.
 
 Bad rows: without --partial a file with any rejected row imports nothing
 and the command exits 1. Each row is checked (formats, check characters,
-dates, divisions, and against the hub: unknown persons, values the source
-is not the authority of) and the file is written as it is read; at the
-first rejected row the import stops writing, reads on to list every bad
+dates, divisions, and against the hub: unknown persons, licences whose
+holder is in neither the population nor the legal-entity database, values
+the source is not the authority of) and the file is written as it is
+read; at the first rejected row the import stops writing, reads on to list every bad
 row, and takes back what it wrote: a first load into an empty database
 (the city's initial load) deletes its rows, any other load puts back the
 previous values it kept for that purpose. Several files for one table in a row (the city's licence
@@ -194,7 +195,18 @@ func hubService(ctx context.Context, cfg app.Config) (*hub.Service, func(), erro
 	if err != nil {
 		return nil, nil, err
 	}
-	return &hub.Service{DB: d, Audit: l}, func() { d.Close() }, nil
+	s := &hub.Service{DB: d, Audit: l}
+	if s.AccessLogDB, err = hub.OpenAccessLog(ctx, d); err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return s, func() {
+		s.Close()
+		if s.AccessLogDB != d {
+			s.AccessLogDB.Close()
+		}
+		d.Close()
+	}, nil
 }
 
 // importBars draws the progress bar of each import on stderr, with rows/s
