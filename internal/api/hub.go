@@ -16,7 +16,7 @@ import (
 // hub.push; the token's department is the source, whose authority the
 // importer enforces) and verify submitted values within a case (scope
 // hub.verify); a person (or an enterprise) reads their own data and who
-// read it; the system administrator lists and resolves the conflicts
+// read it, and a person an enterprise's they act for as its handler; the system administrator lists and resolves the conflicts
 // between sources, masked. Every read goes through the hub's policy and
 // access log.
 
@@ -30,6 +30,7 @@ func (a *API) registerHub(mux *http.ServeMux) {
 	a.handle(mux, "POST /api/v1/hub/verify", a.verify)
 	a.handle(mux, "GET /api/v1/me/data", a.myData)
 	a.handle(mux, "GET /api/v1/me/data/access-log", a.myAccessLog)
+	a.handle(mux, "GET /api/v1/me/entities/{credit_code}/data", a.handledEntityData)
 	a.handle(mux, "GET /api/v1/admin/hub/conflicts", a.listConflicts)
 	a.handle(mux, "GET /api/v1/admin/hub/conflicts/{id}", a.getConflict)
 	a.handle(mux, "POST /api/v1/admin/hub/conflicts/{id}/resolve", a.resolveConflict)
@@ -180,6 +181,18 @@ func (a *API) myData(r *http.Request) (any, error) {
 		}
 	}
 	return pr, nil
+}
+
+// handledEntityData is the legal-entity record and licences of an
+// enterprise the signed-in person acts for as its handler, as the
+// enterprise sees them: 403 when they do not (or no longer) act for it,
+// 422 for a malformed credit code.
+func (a *API) handledEntityData(r *http.Request) (any, error) {
+	h, err := a.hubService()
+	if err != nil {
+		return nil, err
+	}
+	return h.HandledEntity(r.Context(), r.PathValue("credit_code"))
 }
 
 func (a *API) myAccessLog(r *http.Request) (any, error) {

@@ -11,12 +11,14 @@ import (
 	"github.com/govhall/govhall/internal/ids"
 )
 
-// The conflicts between sources through the API, and an enterprise's own
-// data: one hall per engine.
+// The conflicts between sources through the API, an enterprise's own
+// data and its handler's view of it (hub_handler_test.go): one hall per
+// engine.
 func TestHubConflictsAndEnterpriseAPI(t *testing.T) {
 	onBothEngines(t, func(t *testing.T, h *hall) {
 		t.Run("conflicts", func(t *testing.T) { testConflictsAPI(t, h) })
 		t.Run("enterprise data", func(t *testing.T) { testEnterpriseDataAPI(t, h) })
+		t.Run("handler data", func(t *testing.T) { testHandlerDataAPI(t, h) })
 	})
 }
 

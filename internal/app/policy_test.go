@@ -119,6 +119,9 @@ var expected = map[string]who{
 	// the scoped tokens admitted).
 	"GET /me/data": kindIs(identity.Person, identity.Enterprise), "GET /api/v1/me/data": kindIs(identity.Person, identity.Enterprise),
 	"GET /api/v1/me/data/access-log": kindIs(identity.Person, identity.Enterprise), "GET /admin/hub": kindIs(identity.SystemAdmin),
+	// A handler's view of an enterprise: persons pass the gate (the walk's
+	// path names no valid credit code, so the page answers 404 or 422).
+	"GET /me/entities/{credit_code}/data": kindIs(identity.Person), "GET /api/v1/me/entities/{credit_code}/data": kindIs(identity.Person),
 	"GET /admin/hub/conflicts": kindIs(identity.SystemAdmin), "GET /admin/hub/conflicts/{id}": kindIs(identity.SystemAdmin),
 	"POST /admin/hub/conflicts/{id}/resolve":        kindIs(identity.SystemAdmin),
 	"GET /api/v1/admin/hub/conflicts":               kindIs(identity.SystemAdmin),

@@ -23,6 +23,13 @@ import (
 //
 //   - a person reads their own profile (purpose self or prefill);
 //   - an enterprise its own entity and licences (self or prefill);
+//   - a person an enterprise's entity and licences (self or prefill) while
+//     they are one of its handlers (经办人): an enterprise_handlers row links
+//     them to the enterprise account whose login is the credit code. It is
+//     read at every read, never cached, so removing the handler
+//     (identity.Service.RemoveHandler) takes the right away at once; the
+//     access log names the reader as the enterprise's handler
+//     (entity_handler.go);
 //   - a village agent a resident's profile only under a confirmed mandate
 //     (identity.Service.ActingFor, purpose prefill or case, Ref the
 //     application the mandate names);
@@ -90,6 +97,9 @@ type Access struct {
 type accessor struct {
 	kind, id, name string
 	principal      identity.Principal
+	// role is what the reader read as, when their account kind does not
+	// say it: RoleHandler for a person who acts for the enterprise read.
+	role string
 }
 
 func accessorOf(ctx context.Context, a *Access) accessor {
@@ -132,13 +142,16 @@ func (a *Access) department(ctx context.Context, id int64) (org.Department, bool
 
 // authorize decides whether the caller may read subject for purpose p.
 // A refusal is a domain error (Denied) whose key says why.
-func (s *Service) authorize(ctx context.Context, acc accessor, subjKind, subjID string, p Purpose) error {
+func (s *Service) authorize(ctx context.Context, acc *accessor, subjKind, subjID string, p Purpose) error {
 	deny := func(key string, args map[string]any) error {
 		return &errs.Error{Code: errs.Denied, Key: key, Args: args}
 	}
 	a := acc.principal.Account
 	switch acc.kind {
 	case identity.Person:
+		if subjKind == SubjectEntity {
+			return s.authorizeHandler(ctx, acc, subjID, p)
+		}
 		if subjKind != SubjectPerson || subjID != a.IDNumber {
 			return deny("hub.access.not_own", nil)
 		}
@@ -222,7 +235,7 @@ func needRef(p Purpose) error {
 // the returned error is the refusal, or the log's failure.
 func (s *Service) guard(ctx context.Context, subjKind, subjID string, p Purpose, op string) error {
 	acc := accessorOf(ctx, &s.Access)
-	denied := s.authorize(ctx, acc, subjKind, subjID, p)
+	denied := s.authorize(ctx, &acc, subjKind, subjID, p)
 	outcome := "allowed"
 	if denied != nil {
 		outcome = "refused"
@@ -250,6 +263,7 @@ func (s *Service) logRead(ctx context.Context, acc accessor, subjKind, subjID st
 		}
 		d.Dept, d.DeptEN = sd.name, sd.nameEN
 	}
+	d.As = acc.role
 	purpose := p.Kind
 	if !validPurpose(purpose) {
 		purpose, d.Purpose = PurposeAdmin, p.Kind // refused by authorize; kept as the closest kind
@@ -270,6 +284,8 @@ type accessDetail struct {
 	// Dept and DeptEN name a staff reader's department(s).
 	Dept   string `json:"dept,omitempty"`
 	DeptEN string `json:"dept_en,omitempty"`
+	// As is the role the reader read in (RoleHandler), when there is one.
+	As string `json:"as,omitempty"`
 }
 
 // staffDept is the department(s) of a staff member's posts, in both
@@ -340,6 +356,11 @@ type AccessEntry struct {
 	Op             string `json:"op"`      // profile, prefill, verify, materials, realname
 	Allowed        bool   `json:"allowed"` // false: the read was refused
 	Reason         string `json:"reason,omitempty"`
+
+	// AccessorRole is what the reader read as: RoleHandler for a person
+	// who acts for the enterprise (their name masked like any other
+	// person's).
+	AccessorRole string `json:"accessor_role,omitempty"`
 	// Self: the reader is the account asking for the list (its own reads).
 	Self bool `json:"self"`
 }
@@ -400,7 +421,7 @@ func (s *Service) accessLogOf(ctx context.Context, subj string, page int, viewer
 		}
 		var d accessDetail
 		_ = json.Unmarshal([]byte(detail), &d)
-		e.At, e.Op = e.At.UTC(), d.Op
+		e.At, e.Op, e.AccessorRole = e.At.UTC(), d.Op, d.As
 		e.Self = e.AccessorKind == viewer.Kind() && accID == strconv.FormatInt(viewer.Account.ID, 10)
 		switch e.AccessorKind {
 		case identity.Staff:

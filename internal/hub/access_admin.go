@@ -30,6 +30,10 @@ type Conflict struct {
 	Resolution string     `json:"resolution,omitempty"`
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
 	ResolvedBy string     `json:"resolved_by,omitempty"`
+	// ReferredAt and ReferredBy keep the administrator's referral of a
+	// conflict the authority then corrected (Resolution corrected).
+	ReferredAt *time.Time `json:"referred_at,omitempty"`
+	ReferredBy string     `json:"referred_by,omitempty"`
 	Note       string     `json:"note,omitempty"`
 }
 

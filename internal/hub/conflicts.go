@@ -26,8 +26,9 @@ import (
 // referred to the authoritative source to correct its own record — and
 // one audit entry records each resolution in the same transaction. A
 // conflict also closes by itself when the authoritative source later
-// imports or pushes the offered value (conflicts_settle.go). Values stay
-// masked on every path.
+// imports or pushes the offered value (conflicts_settle.go), whether it
+// is still open or was referred to that source. Values stay masked on
+// every path.
 
 // Outcomes of a resolution (hub_conflicts.resolution).
 const (
@@ -87,15 +88,20 @@ func systemAdminOnly(ctx context.Context) error {
 }
 
 const conflictCols = `id, subject_kind, subject_id, element, authoritative_source, authoritative_value,
-	offered_source, offered_value, line, at, resolved_at, resolution, resolved_by_name, note`
+	offered_source, offered_value, line, at, resolved_at, resolution, resolved_by_name, note, referred_at, referred_by_name`
 
 // scanConflict reads a row of conflictCols, masked.
 func scanConflict(sc interface{ Scan(...any) error }) (Conflict, error) {
 	var c Conflict
-	var resolved sql.NullTime
+	var resolved, referred sql.NullTime
 	if err := sc.Scan(&c.ID, &c.SubjectKind, &c.Subject, &c.Element, &c.AuthSource, &c.AuthValue,
-		&c.OfferedSource, &c.Offered, &c.Line, &c.At, &resolved, &c.Resolution, &c.ResolvedBy, &c.Note); err != nil {
+		&c.OfferedSource, &c.Offered, &c.Line, &c.At, &resolved, &c.Resolution, &c.ResolvedBy, &c.Note,
+		&referred, &c.ReferredBy); err != nil {
 		return Conflict{}, err
+	}
+	if referred.Valid {
+		t := referred.Time.UTC()
+		c.ReferredAt = &t
 	}
 	if c.SubjectKind == SubjectPerson {
 		c.Subject = ids.MaskIDNumber(c.Subject)

@@ -2,8 +2,10 @@ package hub
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govhall/govhall/internal/actor"
 	"github.com/govhall/govhall/internal/db"
@@ -190,6 +192,116 @@ func TestAuthorityCorrectionSettlesConflict(t *testing.T) {
 		}
 		if n := count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'hub.conflict.corrected'"); n != 1 {
 			t.Errorf("%d audit entries of corrections, want 1", n)
+		}
+	})
+}
+
+// referFirst has the system administrator refer the first fixture
+// conflict to public security with a note, and returns the note.
+func referFirst(t *testing.T, s *Service, id int64) string {
+	t.Helper()
+	note := "民政婚姻登记姓名与户籍不一致，已移交公安局户籍科更正，单号 GA-2026-11"
+	if c, err := s.ResolveConflict(adminCtx(), id, Resolution{Outcome: ResolutionReferred, Note: note}); err != nil ||
+		c.Resolution != ResolutionReferred {
+		t.Fatalf("refer: %+v %v", c, err)
+	}
+	return note
+}
+
+// The administrator referred a conflict to public security, the
+// authority of person.name; when public security's next file gives the
+// name civil affairs offered, the referral has done its work: the
+// conflict is corrected by that import, and still shows the referral's
+// note, who referred it and when. One audit entry records the correction.
+func TestAuthorityCorrectionClosesReferredConflict(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newService(t, d)
+		defer s.Close()
+		first, second := conflictFixture(t, s, d)
+		note := referFirst(t, s, first)
+		corrected := testNow.Add(time.Hour)
+		s.Now = func() time.Time { return corrected }
+		h := registryHeader + ",变更类型[change]"
+		p0 := strings.Replace(registryLine(t, 0), "测试0", "张冠李戴", 1) + ",变更"
+		rep := mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation, Path: writeFile(t, "delta.csv", h, p0)})
+		if rep.Updated != 1 {
+			t.Fatalf("delta: %+v", rep)
+		}
+		c, err := s.ConflictByID(adminCtx(), first)
+		if err != nil || c.Status != ConflictsResolved || c.Resolution != ResolutionCorrected || c.ResolvedBy != "public_security" ||
+			c.ResolvedAt == nil || !c.ResolvedAt.Equal(corrected) {
+			t.Fatalf("the referred conflict after the correction: %+v %v", c, err)
+		}
+		if c.Note != note || c.ReferredBy != "系统管理员甲" || c.ReferredAt == nil || !c.ReferredAt.Equal(testNow) {
+			t.Errorf("the referral is lost: note %q, referred by %q at %v", c.Note, c.ReferredBy, c.ReferredAt)
+		}
+		if n := count(t, d, "SELECT count(*) FROM hub_conflicts WHERE id = ? AND resolved_import = ?", first, rep.ImportID); n != 1 {
+			t.Error("the corrected conflict does not name the import that corrected it")
+		}
+		if n := count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'hub.conflict.corrected' AND object_id = ?",
+			strconv.FormatInt(first, 10)); n != 1 {
+			t.Errorf("%d audit entries of the correction, want 1", n)
+		}
+		if c, _ := s.ConflictByID(adminCtx(), second); c.Status != ConflictsOpen {
+			t.Errorf("a conflict the authority did not settle was closed: %+v", c)
+		}
+		// A conflict confirmed (the authority's value stands) is not
+		// touched by the authority's files.
+		if _, err := s.ResolveConflict(adminCtx(), second, Resolution{Outcome: ResolutionConfirmed, Note: "户籍姓名正确"}); err != nil {
+			t.Fatal(err)
+		}
+		p1 := strings.Replace(registryLine(t, 1), "测试1", "李四", 1) + ",变更"
+		mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation, Path: writeFile(t, "delta2.csv", h, p1)})
+		if c, _ := s.ConflictByID(adminCtx(), second); c.Resolution != ResolutionConfirmed || c.ReferredAt != nil {
+			t.Errorf("a confirmed conflict after the authority's file: %+v", c)
+		}
+	})
+}
+
+// The authority's file that corrected a referred conflict is refused and
+// taken back: the conflict is referred again — its note, who referred it
+// and when as before — not open, and not corrected.
+func TestTakenBackCorrectionKeepsReferral(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newService(t, d)
+		defer s.Close()
+		first, _ := conflictFixture(t, s, d)
+		note := referFirst(t, s, first)
+		before, err := s.ConflictByID(adminCtx(), first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Now = func() time.Time { return testNow.Add(time.Hour) }
+		h := registryHeader + ",变更类型[change]"
+		p0 := strings.Replace(registryLine(t, 0), "测试0", "张冠李戴", 1) + ",变更"
+		bad := strings.Replace(registryLine(t, 2), "1960", "2960", 1) + ",变更"
+		rep, err := s.Import(context.Background(), ImportRequest{Source: "public_security", Kind: KindPopulation,
+			Path: writeFile(t, "delta.csv", h, p0, bad), BatchSize: 1})
+		if err != nil || rep.Status != "failed" || rep.Rejected != 1 {
+			t.Fatalf("refused delta: %v %+v", err, rep)
+		}
+		// The correction was committed with its batch before the bad row.
+		if n := count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'hub.conflict.corrected'"); n != 1 {
+			t.Fatalf("%d audit entries of corrections, want 1 (the batch before the bad row)", n)
+		}
+		c, err := s.ConflictByID(adminCtx(), first)
+		if err != nil || c.Status != ConflictsResolved || c.Resolution != ResolutionReferred || c.Note != note ||
+			c.ResolvedBy != before.ResolvedBy || c.ResolvedAt == nil || !c.ResolvedAt.Equal(*before.ResolvedAt) || c.ReferredAt != nil {
+			t.Fatalf("after the take-back: %+v %v, want referred as before: %+v", c, err, before)
+		}
+		if n := count(t, d, "SELECT count(*) FROM hub_conflicts WHERE id = ? AND resolved_import IS NULL", first); n != 1 {
+			t.Error("the referred conflict still names the taken-back import")
+		}
+		if open, _ := s.Conflicts(adminCtx(), ConflictFilter{}); open.Total != 1 {
+			t.Errorf("%d open conflicts after the take-back, want 1 (the other one)", open.Total)
+		}
+		if p, _ := person(t, d, personID(t, 0)); p.Name != "测试0" {
+			t.Fatalf("name after the take-back: %q", p.Name)
+		}
+		// The authority's next, good file corrects it again.
+		mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation, Path: writeFile(t, "again.csv", h, p0)})
+		if c, _ := s.ConflictByID(adminCtx(), first); c.Resolution != ResolutionCorrected || c.ReferredBy != "系统管理员甲" || c.Note != note {
+			t.Errorf("corrected again: %+v", c)
 		}
 	})
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/govhall/govhall/internal/errs"
 	"github.com/govhall/govhall/internal/identity"
-	"github.com/govhall/govhall/internal/ids"
 )
 
 // An enterprise's own data (issue 5, part 7): the signed-in enterprise
@@ -13,7 +12,8 @@ import (
 // entity's record and licences for purpose self, authorized and written
 // to the access log like every read (EntityProfile, access.go), and sees
 // who read them (MyAccessLog). The person-side equivalent is Profile with
-// the person's own ID number.
+// the person's own ID number; the enterprise's handlers read the same
+// record through HandledEntity (entity_handler.go).
 
 // MyEntity is the signed-in enterprise's record in the legal-entity
 // database with its licences, each value with its source and time. The
@@ -29,9 +29,5 @@ func (s *Service) MyEntity(ctx context.Context) (Profile, error) {
 	if err != nil {
 		return Profile{}, err
 	}
-	if d, ok := pr.Data["entity.legal_representative_id"]; ok {
-		d.Value = ids.MaskIDNumber(d.Value)
-		pr.Data["entity.legal_representative_id"] = d
-	}
-	return pr, nil
+	return maskLegalRepID(pr), nil
 }

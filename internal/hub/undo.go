@@ -126,9 +126,13 @@ func (r *run) dropUndo(ctx context.Context) error {
 
 // reopenSettled reopens the conflicts the taken-back import had closed as
 // corrected (settleConflicts): the value that closed them is gone again.
+// One that was referred before goes back to referred, with its referral.
 func (r *run) reopenSettled(ctx context.Context, tx *db.Tx) error {
-	res, err := tx.Exec(ctx, `UPDATE hub_conflicts SET resolved_at = NULL, resolution = '', resolved_by = '',
-		resolved_by_name = '', resolved_import = NULL WHERE resolved_import = ? AND resolution = ?`, r.imp.ID, ResolutionCorrected)
+	res, err := tx.Exec(ctx, `UPDATE hub_conflicts SET
+		resolution = CASE WHEN referred_at IS NULL THEN '' ELSE '`+ResolutionReferred+`' END,
+		resolved_at = referred_at, resolved_by = referred_by, resolved_by_name = referred_by_name, resolved_import = NULL,
+		referred_at = NULL, referred_by = '', referred_by_name = ''
+		WHERE resolved_import = ? AND resolution = ?`, r.imp.ID, ResolutionCorrected)
 	if err != nil {
 		return fmt.Errorf("reopen conflicts: %w", err)
 	}

@@ -194,6 +194,10 @@ var Routes = map[string]Rule{
 	"GET /api/v1/me/data/access-log":                Only(Person, Enterprise),
 	"POST /api/v1/hub/records":                      {Kinds: []string{DepartmentSystem}, Scope: "hub.push"},
 	"POST /api/v1/hub/verify":                       {Kinds: []string{DepartmentSystem}, Scope: "hub.verify"},
+	// A handler (经办人) reads an enterprise's data; whether they act for
+	// it, the hub decides at each read.
+	"GET /me/entities/{credit_code}/data":        Only(Person),
+	"GET /api/v1/me/entities/{credit_code}/data": Only(Person),
 }
 
 // Allow decides whether p may call route at all (the edge asks it before

@@ -17,7 +17,10 @@ import (
 // The data hub's pages: /me/data, where a person sees what the hub holds
 // about them (their own data whole, family members masked), their licences
 // and who looked at their data — and an enterprise its legal entity's
-// record, its licences and who looked at them; and /admin/hub, where the
+// record, its licences and who looked at them (a person who acts for
+// enterprises as their handler, 经办人, finds them listed there and opens
+// each one's record and licences at /me/entities/{credit_code}/data,
+// hub_handler.go); and /admin/hub, where the
 // system administrator sees the record counts, the imports with live
 // progress and the open conflicts between sources — masked, never a
 // person's data — and resolves conflicts (hub_conflicts.go).
@@ -25,6 +28,7 @@ import (
 func (s *Site) hubRoutes() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
 		"GET /me/data":                           s.myData,
+		"GET /me/entities/{credit_code}/data":    s.handledEntityData,
 		"GET /admin/hub":                         s.adminHub,
 		"GET /admin/hub/conflicts":               s.hubConflicts,
 		"GET /admin/hub/conflicts/{id}":          s.hubConflict,
@@ -55,10 +59,17 @@ type hubAccessRow struct {
 	Reason                        string
 }
 
-// myDataBody is the /me/data page, of a person or (Entity) an enterprise.
+// myDataBody is the /me/data page, of a person or (Entity) an enterprise,
+// or (Handled) an enterprise's page as its handler sees it.
 type myDataBody struct {
 	Entity   bool
 	NotInHub bool
+	// Handled: a handler reads the enterprise HandledName (no access log:
+	// that is the enterprise's own).
+	Handled     bool
+	HandledName string
+	// Handles are the enterprises a person acts for.
+	Handles  []handledRow
 	Rows     []hubDataRow
 	Family   []hubRelativeRow
 	Licences []hubLicenceRow
@@ -100,6 +111,12 @@ func (s *Site) myData(w http.ResponseWriter, r *http.Request) {
 		hubFillEntity(lang, b, pr)
 	default:
 		hubFillProfile(lang, b, pr)
+	}
+	if !b.Entity {
+		if err := s.hubFillHandles(ctx, b); err != nil {
+			s.internal(w, r, err)
+			return
+		}
 	}
 	if err := s.hubFillAccess(r, lang, b); err != nil {
 		s.internal(w, r, err)
@@ -216,6 +233,9 @@ func hubAccessOut(lang string, e hub.AccessEntry) hubAccessRow {
 	kind := i18n.T(lang, "web.hub.accessor."+e.AccessorKind, nil)
 	if !i18n.Has(lang, "web.hub.accessor."+e.AccessorKind) {
 		kind = e.AccessorKind
+	}
+	if e.AccessorRole == hub.RoleHandler { // a person acting for the enterprise
+		kind = i18n.T(lang, "web.hub.accessor.handler", nil)
 	}
 	row := hubAccessRow{When: e.At.In(beijing).Format("2006-01-02 15:04:05"), Who: kind + " · " + who,
 		Purpose: i18n.T(lang, "web.hub.purpose."+e.Purpose, nil), Ref: e.Ref,

@@ -25,6 +25,8 @@ type hubConflictRow struct {
 	Offered, At                              string
 	Open                                     bool
 	Resolution, ResolvedBy, ResolvedAt, Note string
+	// Referred: who referred a conflict the authority then corrected, and when.
+	Referred string
 }
 
 func hubConflictOut(lang string, c hub.Conflict) hubConflictRow {
@@ -39,6 +41,9 @@ func hubConflictOut(lang string, c hub.Conflict) hubConflictRow {
 		}
 		if c.ResolvedAt != nil {
 			row.ResolvedAt = c.ResolvedAt.In(beijing).Format("2006-01-02 15:04")
+		}
+		if c.ReferredAt != nil {
+			row.Referred = c.ReferredBy + ", " + c.ReferredAt.In(beijing).Format("2006-01-02 15:04")
 		}
 	}
 	return row

@@ -25,7 +25,9 @@ import (
 // The data hub's pages on the whole demo hall (app.Open), both engines:
 // the system administrator resolves a conflict between sources; an
 // enterprise sees its legal entity's data; a person sees a staff
-// member's read by department and masked name.
+// member's read by department and masked name; an enterprise's handler
+// reads its data (hub_handler_test.go); a referred conflict is corrected
+// by its authority (hub_conflict_referral_test.go).
 func TestHubPages(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
@@ -33,6 +35,8 @@ func TestHubPages(t *testing.T) {
 			t.Run("conflicts", func(t *testing.T) { testHubConflictPages(t, a) })
 			t.Run("enterprise data", func(t *testing.T) { testEnterpriseData(t, a) })
 			t.Run("staff read", func(t *testing.T) { testStaffReadShown(t, a) })
+			t.Run("handler data", func(t *testing.T) { testHandlerData(t, a) })
+			t.Run("referred conflict corrected", func(t *testing.T) { testReferredConflictCorrected(t, a) })
 		})
 	}
 }
