@@ -2,7 +2,9 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/govhall/govhall/internal/db"
@@ -20,8 +22,9 @@ import (
 // 16-18 page reads and 436-462 CPU-µs per profile with the log in the
 // hall's file, 8.6 and 351-363 with it in its own (both committing every
 // 2 ms; 257-293 CPU-µs at the 10 ms it commits at now). With no log at
-// all a profile took 8.6 page reads. A log in its own file also never waits behind an import's batch, which
-// holds the hall's one writer for a second or more.
+// all a profile took 8.6 page reads. A log in its own file also never
+// waits behind an import's batch, which holds the hall's one writer for a
+// second or more.
 //
 // Both files are taken by `govhall backup` and put back by restore
 // (internal/backup). A hall that logged into its database before (or a
@@ -29,28 +32,6 @@ import (
 // opens: copied with their ids (INSERT OR IGNORE, so a crash in between
 // copies nothing twice), then deleted from the hall's table, which stays
 // empty on SQLite.
-
-// accessLogSchema is hub_access_log as in migration 0009_hub (SQLite), the
-// log file's version 1 (PRAGMA user_version).
-const accessLogSchema = `
-CREATE TABLE IF NOT EXISTS hub_access_log (
-    id            INTEGER PRIMARY KEY,
-    at            TIMESTAMP NOT NULL,
-    accessor_kind TEXT NOT NULL,
-    accessor_id   TEXT NOT NULL,
-    accessor_name TEXT NOT NULL DEFAULT '',
-    purpose       TEXT NOT NULL CHECK (purpose IN ('self', 'case', 'import', 'verification', 'prefill', 'admin')),
-    purpose_ref   TEXT NOT NULL DEFAULT '',
-    subject_kind  TEXT NOT NULL CHECK (subject_kind IN ('person', 'entity', 'licence')),
-    subject_id    TEXT NOT NULL,
-    detail        TEXT NOT NULL DEFAULT '',
-    request_id    TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS hub_access_log_subject ON hub_access_log (subject_id, at);
-PRAGMA user_version = 1`
-
-// accessLogVersion is the newest log file layout this build knows.
-const accessLogVersion = 1
 
 // OpenAccessLog opens the store of hall's access log, ready to use:
 // hall itself on PostgreSQL; on SQLite the log's own file, created on
@@ -65,7 +46,7 @@ func OpenAccessLog(ctx context.Context, hall *db.DB) (*db.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the access log: %w", err)
 	}
-	err = prepareAccessLog(ctx, l)
+	err = prepareAccessLog(ctx, hall, l)
 	if err == nil {
 		err = moveAccessLog(ctx, hall, l)
 	}
@@ -76,16 +57,58 @@ func OpenAccessLog(ctx context.Context, hall *db.DB) (*db.DB, error) {
 	return l, nil
 }
 
-func prepareAccessLog(ctx context.Context, l *db.DB) error {
-	var v int
-	if err := l.QueryRow(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+// prepareAccessLog creates the log's table in l, as the hall has it.
+func prepareAccessLog(ctx context.Context, hall, l *db.DB) error {
+	// The table and its index as the hall's migrations made them (one
+	// definition: 0009_hub), table first.
+	rows, err := hall.Query(ctx, `SELECT sql FROM sqlite_master
+		WHERE tbl_name = 'hub_access_log' AND sql IS NOT NULL ORDER BY type DESC, name`)
+	if err != nil {
 		return err
 	}
-	if v > accessLogVersion {
-		return fmt.Errorf("the file has layout %d, newer than this govhall knows (%d): upgrade govhall", v, accessLogVersion)
+	var stmts []string
+	for rows.Next() {
+		var q string
+		if err := rows.Scan(&q); err != nil {
+			rows.Close()
+			return err
+		}
+		q = strings.Replace(q, "CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1)
+		stmts = append(stmts, strings.Replace(q, "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
 	}
-	_, err := l.Exec(ctx, accessLogSchema)
-	return err
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(stmts) == 0 {
+		return errors.New("the hall's database has no hub_access_log table: run govhall migrate")
+	}
+	for _, q := range stmts {
+		if _, err := l.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	// A migration that changes hub_access_log must change the log's file
+	// too: until one does, refuse rather than write a different table.
+	hc, err := columns(ctx, hall)
+	if err != nil {
+		return err
+	}
+	lc, err := columns(ctx, l)
+	if err != nil {
+		return err
+	}
+	if hc != lc {
+		return fmt.Errorf("its hub_access_log has columns (%s), the hall's has (%s): this govhall cannot use it", lc, hc)
+	}
+	return nil
+}
+
+// columns lists hub_access_log's columns in d, in order.
+func columns(ctx context.Context, d *db.DB) (string, error) {
+	var cols string
+	err := d.QueryRow(ctx, "SELECT group_concat(name, ', ') FROM (SELECT name FROM pragma_table_info('hub_access_log') ORDER BY cid)").Scan(&cols)
+	return cols, err
 }
 
 // moveChunk is how many entries one transaction of the move copies.
