@@ -28,8 +28,8 @@ have spouses and children; the demo residents 李想 and 崔曼曼 (赵庄村)
 and the demo enterprise are always included. The same --seed gives
 byte-identical files. With --dirty about 0.5 % of rows are realistic bad
 rows (wrong check characters, impossible dates, unknown division codes,
-missing names, duplicated rows), listed in DIR/dirty.json with file, line
-and reason. XLSX files are split every 1,000,000 rows.
+missing names, duplicated rows, licences of holders in no generated
+file), listed in DIR/dirty.json with file, line and reason. XLSX files are split every 1,000,000 rows.
 
 Flags:
 `

@@ -20,6 +20,7 @@ type group struct {
 	more    bool            // the file being imported leaves the keys down for the next
 	down    *format         // the keys are down for the next file, loaded in this format
 	waiting []*run          // loaded, waiting for the keys
+	holders *holderKeys     // the licence holders read by an earlier licence file, or nil
 }
 
 func (g *group) names() map[string]bool {

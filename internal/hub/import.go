@@ -77,7 +77,8 @@ type ImportReport struct {
 // A file that cannot be read, or whose header has an unknown or missing
 // column, fails at once and imports nothing. Rejected rows (bad check
 // characters, impossible dates, divisions outside the city, values offered
-// by a source that is not the element's authority, unknown persons…) are
+// by a source that is not the element's authority, unknown persons,
+// licence holders in neither the population nor the entity database…) are
 // kept with their line and reason, and written to RejectsPath.
 func (s *Service) Import(ctx context.Context, req ImportRequest) (ImportReport, error) {
 	rep, _, err := s.importFile(ctx, req, nil)

@@ -31,6 +31,7 @@ type run struct {
 	pause     time.Duration
 	g         *group // the run of files this one is imported with, or nil
 	pending   bool   // loaded with the keys down for the group's next file
+	holders   holderCheck
 }
 
 // BatchPauseEnv names a test-only hook: a duration to sleep after each
@@ -75,6 +76,9 @@ func (r *run) run(ctx context.Context) error {
 	// rejects file, and what was written is taken back: a first load
 	// deletes the rows carrying its provenance, any other load puts back
 	// what its undo table kept (see undo.go).
+	if err := r.useHolderSet(ctx); err != nil {
+		return err
+	}
 	if !r.imp.Checked {
 		// From here on a re-run resumes the load.
 		r.imp.Checked = true
@@ -240,6 +244,14 @@ func (r *run) produce(ctx context.Context, rd tabular.Reader, skip int64, out ch
 			rc.fail("", "hub.reject.too_many_cells", nil)
 		} else {
 			r.parseRow(row.Cells, c, rc)
+			if err := r.probeHolder(ctx, rc); err != nil {
+				return err
+			}
+		}
+		if rc.rej != nil || r.f == licencesFormat && r.holders.perBatch(rc.vals[3]) {
+			// The rejects file shows a rejected row's cells; the writer
+			// may yet reject a row whose holder it looks up.
+			rc.cells = row.Cells
 		}
 		batch = append(batch, rc)
 		if len(batch) == n {

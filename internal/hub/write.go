@@ -47,6 +47,9 @@ type querier interface {
 // batch that a unique violation sends back for a second, looking pass).
 func (r *run) classify(ctx context.Context, q querier, batch []*rec, blind bool) (*outcome, error) {
 	o := &outcome{}
+	if err := r.lookupHolders(ctx, q, batch); err != nil {
+		return nil, err
+	}
 	var have map[string]*stored
 	if !blind {
 		var err error

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/govhall/govhall/internal/ids"
 )
 
 // dirtyRate is the share of rows followed by a planted bad row.
@@ -14,7 +16,8 @@ const dirtyRate = 0.005
 // plant writes a bad row after the good row cells (written at line) and
 // records it. Each file gets the mistakes its department's
 // exports really have: mistyped check characters, impossible dates, codes
-// from elsewhere, missing names, a row exported twice.
+// from elsewhere, missing names, a row exported twice, a licence of a
+// holder the hub does not know.
 func (g *gen) plant(out *output, cells []string, line int) error {
 	bad := append([]string(nil), cells...)
 	var col, reason, detail string
@@ -60,8 +63,13 @@ func (g *gen) plant(out *output, cells []string, line int) error {
 			bad[8] = bad[8][:4] + "-02-30"
 		}
 	default: // licences
-		col, reason = "identifier", ReasonCheckCharacter
-		bad[0] = breakLicenceCheck(bad[0])
+		if pick%2 == 0 {
+			col, reason = "identifier", ReasonCheckCharacter
+			bad[0] = breakLicenceCheck(bad[0])
+		} else {
+			col, reason = "holder_id", ReasonUnknownHolder
+			bad[4] = g.unknownHolder(bad[3])
+		}
 	}
 	if reason == ReasonDuplicate {
 		detail = "same as line " + itoa(line)
@@ -181,3 +189,26 @@ func idCheck(head string) byte {
 }
 
 func itoa(n int) string { return string(appendPadded(nil, n, 1)) }
+
+// unknownHolder is a valid ID number or credit code (for holder kind) that
+// no generated person or entity has: a person registered in 北京市东城区
+// (generated persons are all of Bozhou), an entity whose organisation code
+// body starts with MB (generated bodies start with MA).
+func (g *gen) unknownHolder(kind string) string {
+	d := g.dirtyN
+	g.dirtyN++
+	if kind == HolderEntity {
+		b := []byte("MB000000")
+		for i := 7; i >= 2; i-- {
+			b[i] = creditAlphabet[d%31]
+			d /= 31
+		}
+		code, err := ids.MakeCreditCode("91", "341602", string(b))
+		if err != nil {
+			panic("synth: unknown holder's credit code: " + err.Error())
+		}
+		return code
+	}
+	birth := day{1950 + d%50, 1 + d/50%12, 1 + d/600%28}
+	return mustID("110101", birth, 1+d/16800%999)
+}

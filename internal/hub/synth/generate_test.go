@@ -77,6 +77,12 @@ func checkPlanted(t *testing.T, g *generated, everyReason bool) {
 		listed[p.File+":"+itoa(p.Line)] = p
 		reasons[p.Reason]++
 	}
+	holders := map[string]bool{} // every person and entity of the files
+	for _, sk := range []string{"public_security/population", "market_regulation/entity"} {
+		for _, x := range g.all(sk) {
+			holders[x.row.Cells[0]] = true
+		}
+	}
 	total := 0
 	for _, f := range g.manifest.Files {
 		tb := g.files[f.File]
@@ -84,7 +90,7 @@ func checkPlanted(t *testing.T, g *generated, everyReason bool) {
 		for _, row := range tb.rows {
 			total++
 			key := strings.Join(row.Cells, "\x00")
-			got := badness(f.Kind, f.Source, tb, row, seen[key] > 0)
+			got := badness(f.Kind, f.Source, tb, row, seen[key] > 0, holders)
 			seen[key]++
 			p, isListed := listed[f.File+":"+itoa(row.Line)]
 			switch {
@@ -104,15 +110,17 @@ func checkPlanted(t *testing.T, g *generated, everyReason bool) {
 	if rate := float64(len(planted)) / float64(total); rate < 0.003 || rate > 0.008 {
 		t.Fatalf("%d planted rows of %d: rate %.4f, want about 0.005", len(planted), total, rate)
 	}
-	for _, r := range []string{ReasonCheckCharacter, ReasonImpossibleDate, ReasonUnknownDivision, ReasonMissingName, ReasonDuplicate} {
+	for _, r := range []string{ReasonCheckCharacter, ReasonImpossibleDate, ReasonUnknownDivision, ReasonMissingName, ReasonDuplicate,
+		ReasonUnknownHolder} {
 		if everyReason && reasons[r] == 0 {
 			t.Errorf("no row planted for %s (%v)", r, reasons)
 		}
 	}
 }
 
-// badness is what an importer must find wrong with a row ("" if nothing).
-func badness(kind, source string, tb *table, row tabular.Row, repeated bool) string {
+// badness is what an importer must find wrong with a row ("" if nothing);
+// holders are the ID numbers and credit codes of the files.
+func badness(kind, source string, tb *table, row tabular.Row, repeated bool, holders map[string]bool) string {
 	c := row.Cells
 	idBad := func(s string) string {
 		_, err := ids.ValidateIDNumber(s, now)
@@ -161,6 +169,9 @@ func badness(kind, source string, tb *table, row tabular.Row, repeated bool) str
 	case kind == KindLicence:
 		if _, err := ids.ParseLicenceID(c[0]); err != nil {
 			return ReasonCheckCharacter
+		}
+		if !holders[c[4]] {
+			return ReasonUnknownHolder
 		}
 	}
 	return ""

@@ -88,7 +88,8 @@ const (
 	ReasonImpossibleDate  = "impossible_date"  // a date that does not exist, such as 1988-02-30
 	ReasonUnknownDivision = "unknown_division" // a division code outside Bozhou
 	ReasonMissingName     = "missing_name"
-	ReasonDuplicate       = "duplicate_row" // the same row again
+	ReasonDuplicate       = "duplicate_row"  // the same row again
+	ReasonUnknownHolder   = "unknown_holder" // a licence whose holder is neither a generated person nor entity
 )
 
 // ManifestName and DirtyName are the names of the description files.
