@@ -40,8 +40,8 @@ and the command exits 1. Each row is checked (formats, check characters,
 dates, divisions, and against the hub: unknown persons, licences whose
 holder is in neither the population nor the legal-entity database, values
 the source is not the authority of) and the file is written as it is
-read; at the first rejected row the import stops writing, reads on to list every bad
-row, and takes back what it wrote: a first load into an empty database
+read; at the first rejected row the import stops writing, reads on to
+list every bad row, and takes back what it wrote: a first load into an empty database
 (the city's initial load) deletes its rows, any other load puts back the
 previous values it kept for that purpose. Several files for one table in a row (the city's licence
 files, one per issuing department) share that first load: each appends
@@ -195,18 +195,7 @@ func hubService(ctx context.Context, cfg app.Config) (*hub.Service, func(), erro
 	if err != nil {
 		return nil, nil, err
 	}
-	s := &hub.Service{DB: d, Audit: l}
-	if s.AccessLogDB, err = hub.OpenAccessLog(ctx, d); err != nil {
-		d.Close()
-		return nil, nil, err
-	}
-	return s, func() {
-		s.Close()
-		if s.AccessLogDB != d {
-			s.AccessLogDB.Close()
-		}
-		d.Close()
-	}, nil
+	return &hub.Service{DB: d, Audit: l}, func() { d.Close() }, nil
 }
 
 // importBars draws the progress bar of each import on stderr, with rows/s

@@ -137,24 +137,20 @@ func Open(ctx context.Context, c Config) (*App, error) {
 	a.Identity = &identity.Service{DB: d, Audit: al, Now: c.Now}
 	a.Catalog = &catalog.Service{DB: d, Audit: al, Now: c.Now}
 	a.Hub = &hub.Service{DB: d, Audit: al, Now: c.Now}
-	if a.Hub.AccessLogDB, err = hub.OpenAccessLog(ctx, d); err != nil {
-		d.Close()
-		return nil, err
-	}
 	a.wireHub()
 	// A hall upgraded from before the catalog's search index fills it now.
 	if n, err := a.Catalog.EnsureSearchIndex(ctx); err != nil {
-		a.Close()
+		d.Close()
 		return nil, err
 	} else if n > 0 && a.Log != nil {
 		a.Log.Info("catalog search index rebuilt", "items", n)
 	}
 	if err := a.openLicences(ctx); err != nil {
-		a.Close()
+		d.Close()
 		return nil, err
 	}
 	if err := a.buildHandler(); err != nil {
-		a.Close()
+		d.Close()
 		return nil, err
 	}
 	return a, nil
@@ -164,11 +160,6 @@ func (a *App) buildHandler() error {
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, pool := range a.DB.Pools() {
 		a.Metrics.MustRegister(collectors.NewDBStatsCollector(pool, name))
-	}
-	if a.Hub.AccessLogDB != a.DB {
-		for name, pool := range a.Hub.AccessLogDB.Pools() {
-			a.Metrics.MustRegister(collectors.NewDBStatsCollector(pool, "access_log_"+name))
-		}
 	}
 	site, err := web.New(web.Config{Org: a.Org, Identity: a.Identity, Catalog: a.Catalog, Log: a.Log, Licences: a.Licences, Hub: a.Hub})
 	if err != nil {
@@ -286,8 +277,5 @@ func (a *App) activateCatalog(ctx context.Context, every time.Duration) {
 // store.
 func (a *App) Close() error {
 	a.Hub.Close()
-	if a.Hub.AccessLogDB != a.DB {
-		a.Hub.AccessLogDB.Close()
-	}
 	return a.DB.Close()
 }

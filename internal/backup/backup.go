@@ -10,11 +10,8 @@
 // A backup folder looks like this:
 //
 //	manifest.json   format, creation time, schema version, sizes and sums
-//	govhall.db         a self-contained SQLite file (no -wal needed)
-//	govhall-access.db  the data hub's access log, likewise (when the hall
-//	                   has one: it is a file of its own, see
-//	                   internal/hub/access_store.go)
-//	files/…            the uploaded files, same layout as the data dir's files/
+//	govhall.db      a self-contained SQLite file (no -wal needed)
+//	files/…         the uploaded files, same layout as the data dir's files/
 package backup
 
 import (
@@ -39,10 +36,9 @@ const FormatVersion = 1
 
 // Names inside a backup folder and inside a data dir.
 const (
-	ManifestName  = "manifest.json"
-	DBName        = "govhall.db"
-	AccessLogName = "govhall-access.db"
-	FilesDir      = "files"
+	ManifestName = "manifest.json"
+	DBName       = "govhall.db"
+	FilesDir     = "files"
 )
 
 // Manifest describes a backup so that it can be checked without the hall
@@ -53,22 +49,9 @@ type Manifest struct {
 	Created time.Time `json:"created"`
 	// SchemaVersion is the highest applied govhall migration in the copy;
 	// a hall older than that cannot open it.
-	SchemaVersion int   `json:"schema_version"`
-	Database      Entry `json:"database"`
-	// AccessLog is the copy of the hub's access log; absent in a backup
-	// of a hall that kept the log in its database (it moves out when the
-	// restored hall opens).
-	AccessLog *Entry  `json:"access_log,omitempty"`
-	Files     []Entry `json:"files"`
-}
-
-// databases are the manifest's database copies: the hall's, then the
-// access log's when there is one.
-func (m Manifest) databases() []Entry {
-	if m.AccessLog == nil {
-		return []Entry{m.Database}
-	}
-	return []Entry{m.Database, *m.AccessLog}
+	SchemaVersion int     `json:"schema_version"`
+	Database      Entry   `json:"database"`
+	Files         []Entry `json:"files"`
 }
 
 // Entry is one file of a backup. Path is relative to the backup folder,
@@ -84,9 +67,7 @@ type Entry struct {
 //
 // The database is copied first, with SQLite's VACUUM INTO, which reads one
 // snapshot inside a read transaction, so the copy holds every committed
-// transaction up to a point and nothing after it. The access log's file is
-// copied the same way right after it: it then holds every read logged up to
-// the database's snapshot (and a few after). The files folder is copied
+// transaction up to a point and nothing after it. The files folder is copied
 // afterwards: files are content-addressed and never change, so every file
 // the snapshot refers to is already there; files added meanwhile are
 // harmless extras.
@@ -152,7 +133,7 @@ func checkOutDir(outDir string) error {
 func fill(ctx context.Context, d *db.DB, filesDir, tmp string, now time.Time) (Manifest, error) {
 	m := Manifest{Format: FormatVersion, Created: now.UTC()}
 	dbPath := filepath.Join(tmp, DBName)
-	if err := snapshotDB(ctx, d.Path, dbPath); err != nil {
+	if err := snapshotDB(ctx, d, dbPath); err != nil {
 		return Manifest{}, err
 	}
 	v, err := schemaVersion(ctx, dbPath)
@@ -164,18 +145,6 @@ func fill(ctx context.Context, d *db.DB, filesDir, tmp string, now time.Time) (M
 		return Manifest{}, fmt.Errorf("backup: %w", err)
 	}
 	m.Database.Path = DBName
-	if logPath := db.AccessLogPath(d.Path); exists(logPath) {
-		copyPath := filepath.Join(tmp, AccessLogName)
-		if err := snapshotDB(ctx, logPath, copyPath); err != nil {
-			return Manifest{}, err
-		}
-		e, err := syncAndHash(copyPath)
-		if err != nil {
-			return Manifest{}, fmt.Errorf("backup: %w", err)
-		}
-		e.Path = AccessLogName
-		m.AccessLog = &e
-	}
 	if m.Files, err = copyFilesDir(ctx, filesDir, filepath.Join(tmp, FilesDir)); err != nil {
 		return Manifest{}, fmt.Errorf("backup of files folder %s: %w", filesDir, err)
 	}
@@ -185,19 +154,13 @@ func fill(ctx context.Context, d *db.DB, filesDir, tmp string, now time.Time) (M
 	return m, nil
 }
 
-// exists says whether a file is at p.
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
-// snapshotDB copies the live database file src into dst with VACUUM INTO.
+// snapshotDB copies the live database into dst with VACUUM INTO.
 //
 // It runs on a connection of its own rather than on d's single writer: the
 // statement only reads the live database, and on the writer it would hold
 // up every write of this process for as long as the copy takes (about
 // 0.4 s per 100 MB). The copy is a rollback-journal file, complete by itself.
-func snapshotDB(ctx context.Context, src, dst string) error {
+func snapshotDB(ctx context.Context, d *db.DB, dst string) error {
 	abs, err := filepath.Abs(dst)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -206,16 +169,16 @@ func snapshotDB(ctx context.Context, src, dst string) error {
 		// SQLite would cut the name at the NUL and write somewhere else.
 		return fmt.Errorf("backup into %q: the path contains a NUL byte", abs)
 	}
-	conn, err := sql.Open("sqlite", db.SQLiteURI(src, "_pragma=busy_timeout(10000)"))
+	conn, err := sql.Open("sqlite", db.SQLiteURI(d.Path, "_pragma=busy_timeout(10000)"))
 	if err != nil {
-		return fmt.Errorf("backup: open %s: %w", src, err)
+		return fmt.Errorf("backup: open %s: %w", d.Path, err)
 	}
 	defer conn.Close()
 	conn.SetMaxOpenConns(1)
 	// The target is a bound parameter, so no quoting is involved; being
 	// absolute, it is never read as a file: URI.
 	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
-		return fmt.Errorf("backup: copy database %s: %w", src, err)
+		return fmt.Errorf("backup: copy database %s: %w", d.Path, err)
 	}
 	return nil
 }

@@ -12,8 +12,7 @@ import (
 )
 
 // Restore puts a backup back into a data dir: the database becomes
-// dataDir/govhall.db, the access log (if the backup has one)
-// dataDir/govhall-access.db and the files dataDir/files/.
+// dataDir/govhall.db and the files dataDir/files/.
 //
 // It verifies the backup first and holds the data dir's lock throughout, so
 // it refuses while a server uses the data dir. A data dir that already holds
@@ -54,8 +53,7 @@ func Restore(ctx context.Context, backupDir, dataDir string, force bool) (Manife
 }
 
 // oldNames are what a hall keeps in its data dir and a restore replaces.
-var oldNames = []string{DBName, DBName + "-wal", DBName + "-shm", DBName + "-journal",
-	AccessLogName, AccessLogName + "-wal", AccessLogName + "-shm", AccessLogName + "-journal", FilesDir}
+var oldNames = []string{DBName, DBName + "-wal", DBName + "-shm", DBName + "-journal", FilesDir}
 
 // holdsHall reports whether dataDir has a database or any uploaded file.
 func holdsHall(dataDir string) (bool, error) {
@@ -79,7 +77,7 @@ func holdsHall(dataDir string) (bool, error) {
 // the manifest again (the backup could change after Verify).
 func stageBackup(ctx context.Context, backupDir, stage string, m Manifest) error {
 	dirs := map[string]bool{stage: true}
-	for _, e := range append(m.databases(), m.Files...) {
+	for _, e := range append([]Entry{m.Database}, m.Files...) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -132,19 +130,14 @@ func (r renames) undo() error {
 }
 
 // swapIn moves the old hall aside (or removes the leftovers of one that
-// has no database) and renames the staged database, access log and files
-// into place: the files first, the database last, since a govhall.db is
-// what makes a data dir look like a hall. The old access log goes aside
-// even when the backup has none (one taken before the log had a file of
-// its own): the restored hall's own entries are in its database.
+// has no database) and renames the staged database and files into place:
+// the files first, the database last, since a govhall.db is what makes a
+// data dir look like a hall.
 func swapIn(dataDir, stage string, now time.Time) error {
 	var done renames
 	aside, err := clearOld(dataDir, now, &done)
 	if err == nil {
 		err = done.do(filepath.Join(stage, FilesDir), filepath.Join(dataDir, FilesDir))
-	}
-	if _, serr := os.Stat(filepath.Join(stage, AccessLogName)); err == nil && serr == nil {
-		err = done.do(filepath.Join(stage, AccessLogName), filepath.Join(dataDir, AccessLogName))
 	}
 	if err == nil {
 		err = done.do(filepath.Join(stage, DBName), filepath.Join(dataDir, DBName))

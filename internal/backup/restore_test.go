@@ -2,17 +2,14 @@ package backup_test
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/govhall/govhall/internal/backup"
 	"github.com/govhall/govhall/internal/db"
-	"github.com/govhall/govhall/internal/hub"
 )
 
 // contents reads a hall's rows and files into comparable strings.
@@ -215,61 +212,5 @@ func TestRestoreRefusesDamagedBackup(t *testing.T) {
 	}
 	if _, err := os.Stat(target); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a refused restore created %s", target)
-	}
-}
-
-// The data hub's access log is a database file of its own: a backup takes
-// it, Verify checks it, and Restore puts it back. A backup without one (a
-// hall from before the log had its own file) moves the data dir's old log
-// aside with the rest of the old hall, so no stale log stays behind.
-func TestBackupCarriesAccessLog(t *testing.T) {
-	h := newHall(t)
-	h.seed(t, 2)
-	logDB, err := hub.OpenAccessLog(ctx, h.d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 3; i++ {
-		if _, err := logDB.Exec(ctx, `INSERT INTO hub_access_log (at, accessor_kind, accessor_id, purpose, subject_kind, subject_id)
-			VALUES (?, 'system', 'ghtk_test', 'verification', 'person', ?)`, time.Now(), fmt.Sprint("subject-", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	logDB.Close()
-	out, m := take(t, h)
-	if m.AccessLog == nil || m.AccessLog.Path != backup.AccessLogName {
-		t.Fatalf("manifest access log = %+v, want an entry for %s", m.AccessLog, backup.AccessLogName)
-	}
-	target := filepath.Join(t.TempDir(), "data")
-	if _, err := backup.Restore(ctx, out, target, false); err != nil {
-		t.Fatal(err)
-	}
-	if n := count(t, filepath.Join(target, backup.AccessLogName), "SELECT count(*) FROM hub_access_log"); n != 3 {
-		t.Errorf("restored access log holds %d entries, want 3", n)
-	}
-
-	// A damaged copy of the log is named by Verify.
-	if err := flipLastByte(filepath.Join(out, backup.AccessLogName)); err != nil {
-		t.Fatal(err)
-	}
-	var dmg *backup.DamageError
-	if _, err := backup.Verify(out); !errors.As(err, &dmg) || dmg.Path != backup.AccessLogName {
-		t.Errorf("Verify of a damaged access log: %v, want a DamageError naming %s", err, backup.AccessLogName)
-	}
-
-	// An older backup, without the log, over the restored hall.
-	old, m := take(t, newHall(t))
-	if m.AccessLog != nil {
-		t.Fatalf("a hall that never logged has an access log in its backup: %+v", m.AccessLog)
-	}
-	if _, err := backup.Restore(ctx, old, target, true); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(target, backup.AccessLogName)); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("the replaced hall's access log is still in the data dir (%v)", err)
-	}
-	aside, _ := filepath.Glob(filepath.Join(target, "pre-restore-*", backup.AccessLogName))
-	if len(aside) != 1 {
-		t.Errorf("the replaced hall's access log was not moved aside: %v", aside)
 	}
 }

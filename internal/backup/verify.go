@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,7 +34,7 @@ func Verify(dir string) (Manifest, error) {
 	if err != nil {
 		return Manifest{}, err
 	}
-	for _, e := range append(m.databases(), m.Files...) {
+	for _, e := range append([]Entry{m.Database}, m.Files...) {
 		if err := checkEntry(dir, e); err != nil {
 			return Manifest{}, err
 		}
@@ -66,8 +65,6 @@ func readManifest(dir string) (Manifest, error) {
 		return Manifest{}, &DamageError{Dir: dir, Path: ManifestName, Problem: "has no format version"}
 	case m.Database.Path != DBName:
 		return Manifest{}, &DamageError{Dir: dir, Path: ManifestName, Problem: fmt.Sprintf("names database %q, want %q", m.Database.Path, DBName)}
-	case m.AccessLog != nil && m.AccessLog.Path != AccessLogName:
-		return Manifest{}, &DamageError{Dir: dir, Path: ManifestName, Problem: fmt.Sprintf("names access log %q, want %q", m.AccessLog.Path, AccessLogName)}
 	}
 	seen := make(map[string]bool, len(m.Files))
 	for _, e := range m.Files {
@@ -98,21 +95,37 @@ func checkEntry(dir string, e Entry) error {
 	return nil
 }
 
-// checkDatabase runs integrity_check on the database copies and checks the
-// hall's schema version against the manifest.
+// checkDatabase runs integrity_check on the database copy and checks its
+// schema version against the manifest.
 func checkDatabase(dir string, m Manifest) error {
-	if m.AccessLog != nil {
-		s, err := checkIntegrity(dir, AccessLogName)
-		if err != nil {
-			return err
-		}
-		s.Close()
-	}
-	s, err := checkIntegrity(dir, DBName)
+	p := filepath.Join(dir, DBName)
+	s, err := openReadOnly(p)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	rows, err := s.Query("PRAGMA integrity_check")
+	if err != nil {
+		return &DamageError{Dir: dir, Path: DBName, Problem: "cannot be opened by SQLite (" + err.Error() + ")"}
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() && len(problems) < 5 {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return err
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return &DamageError{Dir: dir, Path: DBName, Problem: "fails integrity_check (" + err.Error() + ")"}
+	}
+	if len(problems) > 0 {
+		return &DamageError{Dir: dir, Path: DBName, Problem: "fails integrity_check: " + strings.Join(problems, "; ")}
+	}
+	rows.Close()
 	var v int
 	if err := s.QueryRow("SELECT COALESCE(MAX(version),0) FROM schema_migrations").Scan(&v); err != nil {
 		return &DamageError{Dir: dir, Path: DBName, Problem: "has no readable schema_migrations (" + err.Error() + ")"}
@@ -121,44 +134,4 @@ func checkDatabase(dir string, m Manifest) error {
 		return &DamageError{Dir: dir, Path: DBName, Problem: fmt.Sprintf("has schema version %d, the manifest says %d", v, m.SchemaVersion)}
 	}
 	return nil
-}
-
-// checkIntegrity runs integrity_check on the copy named name and returns
-// it open (read-only) when it passes.
-func checkIntegrity(dir, name string) (*sql.DB, error) {
-	s, err := openReadOnly(filepath.Join(dir, name))
-	if err != nil {
-		return nil, err
-	}
-	if err := integrityProblems(s); err != "" {
-		s.Close()
-		return nil, &DamageError{Dir: dir, Path: name, Problem: err}
-	}
-	return s, nil
-}
-
-// integrityProblems is what integrity_check finds wrong ("" for nothing).
-func integrityProblems(s *sql.DB) string {
-	rows, err := s.Query("PRAGMA integrity_check")
-	if err != nil {
-		return "cannot be opened by SQLite (" + err.Error() + ")"
-	}
-	defer rows.Close()
-	var problems []string
-	for rows.Next() && len(problems) < 5 {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return "fails integrity_check (" + err.Error() + ")"
-		}
-		if line != "ok" {
-			problems = append(problems, line)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return "fails integrity_check (" + err.Error() + ")"
-	}
-	if len(problems) > 0 {
-		return "fails integrity_check: " + strings.Join(problems, "; ")
-	}
-	return ""
 }

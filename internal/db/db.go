@@ -141,13 +141,6 @@ func openSQLite(ctx context.Context, c Config) (*DB, error) {
 	return d, nil
 }
 
-// AccessLogPath is the SQLite file of the data hub's access log of the
-// hall whose database file is hallPath (govhall.db → govhall-access.db):
-// see internal/hub/access_store.go for why it is a file of its own.
-func AccessLogPath(hallPath string) string {
-	return strings.TrimSuffix(hallPath, ".db") + "-access.db"
-}
-
 // SQLiteURI builds the file: URI the SQLite driver opens, escaping the
 // characters (?, #, %) that would otherwise end or change the path.
 func SQLiteURI(path, query string) string {

@@ -402,11 +402,11 @@ func (s *Service) MyAccessLog(ctx context.Context, page int) (AccessLogPage, err
 // other people's names masked, a staff reader's department named.
 func (s *Service) accessLogOf(ctx context.Context, subj string, page int, viewer identity.Principal) (AccessLogPage, error) {
 	out := AccessLogPage{Page: max(page, 1)}
-	if err := s.logStore().QueryRow(ctx, "SELECT count(*) FROM hub_access_log WHERE subject_id = ?", subj).Scan(&out.Total); err != nil {
+	if err := s.DB.QueryRow(ctx, "SELECT count(*) FROM hub_access_log WHERE subject_id = ?", subj).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("count access log: %w", err)
 	}
 	out.Pages = max(1, (out.Total+AccessLogPageSize-1)/AccessLogPageSize)
-	rows, err := s.logStore().Query(ctx, `SELECT id, at, accessor_kind, accessor_id, accessor_name, purpose, purpose_ref, detail
+	rows, err := s.DB.Query(ctx, `SELECT id, at, accessor_kind, accessor_id, accessor_name, purpose, purpose_ref, detail
 		FROM hub_access_log WHERE subject_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
 		subj, AccessLogPageSize, (out.Page-1)*AccessLogPageSize)
 	if err != nil {

@@ -15,25 +15,40 @@ import (
 
 // The access log is group-committed: reads hand their entry to one writer
 // goroutine, which commits whatever has queued up (at most accessBatch
-// entries) in one transaction (see insert). Reads never take the write lock
+// entries) in one multi-row INSERT. Reads never take the write lock
 // themselves, so a profile read costs a channel send, not a durable commit.
 //
 // The writer commits at once when it has been idle, and otherwise at most
 // once per accessCommitEvery, so a lone read is durable within one commit
-// and a busy hall commits in batches. On SQLite the log is a file of its
-// own (access_store.go), so its commits no longer empty the hall's readers'
-// page caches, and the interval is a trade between the writer's CPU and
-// what a crash can lose: at 6.6 M persons, 10 ms between commits cost 257
-// and 293 CPU-µs per profile read against 363 and 351 at 2 ms
-// (BenchmarkProfile, alternating runs, load ~3). When the log shared the
-// hall's file, 100 ms had made reads slower (p50 452-562 µs against 136),
-// and memory-mapping the file did not help either.
+// and a busy hall commits in batches. A longer interval was measured and
+// rejected: on SQLite a reader connection empties its page cache whenever
+// another connection has committed (a third of a profile's CPU time went
+// to re-reading pages in a pprof at 20,000 persons), which suggested
+// committing less often; but at 6.6 M persons, 100 ms between commits made
+// profile reads slower, not faster (p50 452-562 µs against 136 µs at 2 ms,
+// HTTP p99 42 ms against 6.3 ms; BenchmarkProfile, BenchmarkVerifyHTTP, same
+// hour, same store). Memory-mapping the file does not help either: the
+// pager unmaps it on the same change (p50 360 µs against 111 µs).
+//
+// A SQLite file of its own for the log (govhall-access.db, its own writer)
+// was built and taken back. In-process it helped: at 6.6 M persons a
+// profile read 9 pages instead of 14-18, p50 114-162 µs against 185-204,
+// p99 774-1,019 µs against 1,234-1,395 (BenchmarkProfile, quiet machine).
+// Over HTTP at 1,000 requests/s it hurt: p99 9.8-22.5 ms in seven runs
+// against 4.6-5.9 ms in five with the log in the hall's file
+// (BenchmarkVerifyHTTP, same store, same hour); it stayed at 13.6 ms even
+// with no entry written at all, and with 8 MiB reader caches instead of
+// 64 (peak RSS 154 against 641 MB) p50 recovered but p99 did not. The
+// cause was not found. The log's own cost is real: with no log at all a
+// profile's p99 was 402-556 µs.
 //
 // Two ways, both measured (BenchmarkProfile: profile-async-log and
 // profile-sync-log): with Access.Sync a read waits until its entry is
 // committed — a durable commit per read (p50 ~1 ms on SQLite); without it,
 // the default, the read returns at once. The default is the second: a
-// synchronous log would be most of a read's cost.
+// synchronous log would be most of a read's cost, and on SQLite the one
+// writer connection is shared with imports, whose 20,000-row batches hold
+// it for a second or more, so every read would stall behind them.
 //
 // What may be lost: nothing on a clean stop (Close writes the queue) and
 // nothing while the store fails (a failed batch is kept and retried, and
@@ -46,7 +61,7 @@ const (
 	accessBatch = 512
 	accessQueue = 8192
 	// accessCommitEvery paces the writer's commits (see above).
-	accessCommitEvery = 10 * time.Millisecond
+	accessCommitEvery = 2 * time.Millisecond
 )
 
 // accessEntry is one row of hub_access_log.
@@ -80,7 +95,7 @@ var (
 // accessLog starts the writer on first use.
 func (s *Service) accessLog() *accessLog {
 	s.accessOnce.Do(func() {
-		l := &accessLog{db: s.logStore(), sync: s.Access.Sync, queue: make(chan accessEntry, accessQueue), done: make(chan struct{})}
+		l := &accessLog{db: s.DB, sync: s.Access.Sync, queue: make(chan accessEntry, accessQueue), done: make(chan struct{})}
 		go l.run()
 		s.Access.log = l
 	})
@@ -223,6 +238,8 @@ func (l *accessLog) write(batch []accessEntry) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	q := "INSERT INTO hub_access_log (at, accessor_kind, accessor_id, accessor_name, purpose, purpose_ref, subject_kind, subject_id, detail, request_id) VALUES " +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(rows)), ", ")
 	args := make([]any, 0, len(rows)*10)
 	for _, e := range rows {
 		args = append(args, e.at, e.kind, e.id, e.name, e.purpose, e.ref, e.subjKind, e.subjID, e.detail, e.requestID)
@@ -230,7 +247,7 @@ func (l *accessLog) write(batch []accessEntry) error {
 	var err error
 	for try := 0; ; try++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err = l.insert(ctx, args)
+		_, err = l.db.Exec(ctx, q, args...)
 		cancel()
 		if err == nil {
 			l.failing.Store(false)
@@ -249,39 +266,6 @@ func (l *accessLog) write(batch []accessEntry) error {
 	}
 	slog.Error("hub: access log entries lost", "entries", len(rows), "err", ids.MaskText(err.Error()))
 	return err
-}
-
-// accessInsert is one entry's INSERT; insert runs it once per entry.
-const accessInsert = `INSERT INTO hub_access_log (at, accessor_kind, accessor_id, accessor_name, purpose, purpose_ref,
-	subject_kind, subject_id, detail, request_id) VALUES `
-
-const accessValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-// insert writes the entries whose values are args (ten each) in one
-// transaction. SQLite runs one prepared single-row INSERT per entry: a
-// multi-row statement would be compiled anew for every batch size, and
-// cost more (427 against 384 CPU-µs per profile read at 6.6 M persons,
-// when the log was in the hall's file, load ~4). PostgreSQL takes them in one multi-row statement, one round
-// trip.
-func (l *accessLog) insert(ctx context.Context, args []any) error {
-	n := len(args) / 10
-	if l.db.Engine == db.Postgres {
-		_, err := l.db.Exec(ctx, accessInsert+strings.TrimSuffix(strings.Repeat(accessValues+", ", n), ", "), args...)
-		return err
-	}
-	return l.db.WithTx(ctx, func(tx *db.Tx) error {
-		st, err := tx.Prepare(ctx, accessInsert+accessValues)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for i := 0; i < len(args); i += 10 {
-			if _, err := st.ExecContext(ctx, args[i:i+10]...); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // logText makes a caller's text storable on both engines: valid UTF-8

@@ -80,7 +80,7 @@ func TestWhoMayReadAPerson(t *testing.T) {
 		s.Close()
 		for i, c := range cases {
 			var purpose, subject, detail string
-			err := s.logStore().QueryRow(context.Background(), "SELECT purpose, subject_id, detail FROM hub_access_log WHERE request_id = ?",
+			err := d.QueryRow(context.Background(), "SELECT purpose, subject_id, detail FROM hub_access_log WHERE request_id = ?",
 				fmt.Sprintf("req-%d", i)).Scan(&purpose, &subject, &detail)
 			want := `{"op":"profile","outcome":"allowed"}`
 			if c.key != "" {
@@ -182,7 +182,7 @@ func TestAccessLogUnderConcurrentReads(t *testing.T) {
 					}
 				}
 				s.Close()
-				if n := count(t, s.logStore(), "SELECT count(*) FROM hub_access_log WHERE subject_id = ?", liXiang); n != 400 {
+				if n := count(t, d, "SELECT count(*) FROM hub_access_log WHERE subject_id = ?", liXiang); n != 400 {
 					t.Fatalf("%d access-log entries for 400 reads", n)
 				}
 				_, err := s.Profile(liXiangCtx(), liXiang, Purpose{Kind: PurposeSelf})
@@ -214,7 +214,7 @@ func TestAccessLogSurvivesCleanShutdown(t *testing.T) {
 			s.Close()
 			d.Close()
 			again := dbtest.Open(t, cfg)
-			if n := count(t, openAccessLog(t, again), "SELECT count(*) FROM hub_access_log WHERE subject_id = ?", liXiang); n != 50 {
+			if n := count(t, again, "SELECT count(*) FROM hub_access_log WHERE subject_id = ?", liXiang); n != 50 {
 				t.Fatalf("%d access-log entries after a clean shutdown, want the 50 reads", n)
 			}
 		})
@@ -238,7 +238,7 @@ func TestReadsRefusedWhileTheLogCannotBeWritten(t *testing.T) {
 			unblock = []string{"DROP TRIGGER no_log ON hub_access_log", "DROP FUNCTION no_log()"}
 		}
 		for _, q := range block {
-			if _, err := s.logStore().Exec(ctx, q); err != nil {
+			if _, err := d.Exec(ctx, q); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -255,7 +255,7 @@ func TestReadsRefusedWhileTheLogCannotBeWritten(t *testing.T) {
 			t.Fatalf("after %d reads: %v, want refused because the log cannot be written", answered, err)
 		}
 		for _, q := range unblock {
-			if _, err := s.logStore().Exec(ctx, q); err != nil {
+			if _, err := d.Exec(ctx, q); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -139,7 +139,7 @@ func TestCheckRealName(t *testing.T) {
 			}
 		}
 		s.Close()
-		if n := count(t, s.logStore(), "SELECT count(*) FROM hub_access_log WHERE purpose_ref = 'registration'"); n != 5 {
+		if n := count(t, d, "SELECT count(*) FROM hub_access_log WHERE purpose_ref = 'registration'"); n != 5 {
 			t.Errorf("%d real-name checks in the access log, want 5", n)
 		}
 	})

@@ -24,23 +24,7 @@ func newService(t testing.TB, d *db.DB) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Service{DB: d, Audit: l, Now: func() time.Time { return testNow }}
-	s.AccessLogDB = openAccessLog(t, d)
-	return s
-}
-
-// openAccessLog opens d's access-log store as the app does (on SQLite a
-// file of its own), closed when the test ends.
-func openAccessLog(t testing.TB, d *db.DB) *db.DB {
-	t.Helper()
-	l, err := OpenAccessLog(context.Background(), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l != d {
-		t.Cleanup(func() { l.Close() })
-	}
-	return l
+	return &Service{DB: d, Audit: l, Now: func() time.Time { return testNow }}
 }
 
 // personID makes the valid ID number of test person i (a man when i is

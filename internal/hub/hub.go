@@ -32,11 +32,8 @@ type Service struct {
 	Audit *audit.Log
 	Now   func() time.Time
 	// Access is the read policy's hooks and the access log (access.go).
-	Access Access
-	// AccessLogDB is where the access log is written and read
-	// (OpenAccessLog: on SQLite a file of its own); nil is DB.
-	AccessLogDB *db.DB
-	accessOnce  sync.Once
+	Access     Access
+	accessOnce sync.Once
 }
 
 func (s *Service) now() time.Time {

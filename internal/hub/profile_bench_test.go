@@ -213,7 +213,7 @@ func BenchmarkProfile(b *testing.B) {
 			sync bool
 		}{{"profile-async-log", false}, {"profile-sync-log", true}} {
 			b.Run(mode.name, func(b *testing.B) {
-				s := &Service{DB: s.DB, Audit: s.Audit, Now: s.Now, AccessLogDB: s.AccessLogDB}
+				s := &Service{DB: s.DB, Audit: s.Audit, Now: s.Now}
 				s.Access.Sync = mode.sync
 				defer s.Close()
 				latencies(b, func(i int) {
