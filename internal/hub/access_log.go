@@ -36,11 +36,17 @@ import (
 // p99 774-1,019 µs against 1,234-1,395 (BenchmarkProfile, quiet machine).
 // Over HTTP at 1,000 requests/s it hurt: p99 9.8-22.5 ms in seven runs
 // against 4.6-5.9 ms in five with the log in the hall's file
-// (BenchmarkVerifyHTTP, same store, same hour); it stayed at 13.6 ms even
-// with no entry written at all, and with 8 MiB reader caches instead of
-// 64 (peak RSS 154 against 641 MB) p50 recovered but p99 did not. The
-// cause was not found. The log's own cost is real: with no log at all a
-// profile's p99 was 402-556 µs.
+// (BenchmarkVerifyHTTP, same store, same hour). The file is not what
+// hurt: with the log in the hall's file and no entry written at all, p99
+// was 9.3-15.8 ms and p50 1.5 ms, against 3.7-4.7 and 1.0 ms writing the
+// log (alternating runs), and peak RSS 560-575 MB against 180. What the
+// log's commits do for HTTP is empty the readers' 64 MiB page caches
+// every few milliseconds; left alone, the four caches grow to ~128 MB of
+// allocations each (modernc's allocator gives a 4 KiB page with its
+// header an 8 KiB slot) and the requests got slower. With 8 MiB reader
+// caches p50 recovered (1.28 ms, RSS 154 MB) but p99 did not (18 ms). Why
+// p99 suffers was not found. In-process the log's own cost is real: with
+// no log at all a profile's p99 was 402-556 µs.
 //
 // Two ways, both measured (BenchmarkProfile: profile-async-log and
 // profile-sync-log): with Access.Sync a read waits until its entry is
