@@ -2,8 +2,8 @@ package hub
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"strings"
 )
 
 // A licence names its holder: a person of hub_persons (holder kind 111,
@@ -159,40 +159,15 @@ func (r *run) lookupHolders(ctx context.Context, q querier, batch []*rec) error 
 		if kind == HolderEntity {
 			t = entitiesTable
 		}
-		if err := findKeys(ctx, q, t, ids, func(id string) { found[kind+id] = true }); err != nil {
-			return err
+		err := lookupIn(ctx, q, t, []string{t.key}, "", ids, func(v []string, _ sql.NullInt64) { found[kind+v[0]] = true })
+		if err != nil {
+			return fmt.Errorf("read licence holders: %w", err)
 		}
 	}
 	for _, rc := range batch {
 		if rc.rej == nil && r.holders.perBatch(rc.vals[3]) && !found[rc.vals[3]+rc.vals[4]] {
 			rc.fail("holder_id", holderReject(rc.vals[3]), nil)
 		}
-	}
-	return nil
-}
-
-// findKeys hands each of keys that table t holds to found, 500 at a time.
-func findKeys(ctx context.Context, q querier, t *table, keys []any, found func(string)) error {
-	for len(keys) > 0 {
-		n := min(len(keys), 500)
-		rows, err := q.Query(ctx, "SELECT "+t.key+" FROM "+t.name+" WHERE "+t.key+" IN ("+
-			strings.TrimSuffix(strings.Repeat("?,", n), ",")+")", keys[:n]...)
-		if err != nil {
-			return fmt.Errorf("read licence holders: %w", err)
-		}
-		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				rows.Close()
-				return err
-			}
-			found(k)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		keys = keys[n:]
 	}
 	return nil
 }

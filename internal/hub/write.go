@@ -224,20 +224,27 @@ func (r *run) fetch(ctx context.Context, q querier, batch []*rec) (map[string]*s
 }
 
 // lookup reads cols (and the provenance column prov, unless "") of the
-// table's records with the given keys, 500 at a time, and hands each
-// record's values to found.
+// run's table's records with the given keys; see lookupIn.
 func (r *run) lookup(ctx context.Context, q querier, cols []string, prov string, keys []any,
+	found func([]string, sql.NullInt64)) error {
+	return lookupIn(ctx, q, r.f.table, cols, prov, keys, found)
+}
+
+// lookupIn reads cols (and the provenance column prov, unless "") of
+// table t's records with the given keys, 500 at a time, and hands each
+// record's values to found.
+func lookupIn(ctx context.Context, q querier, t *table, cols []string, prov string, keys []any,
 	found func([]string, sql.NullInt64)) error {
 	sel := "SELECT " + strings.Join(cols, ", ")
 	if prov != "" {
 		sel += ", " + prov
 	}
-	sel += " FROM " + r.f.table.name + " WHERE " + r.f.table.key + " IN ("
+	sel += " FROM " + t.name + " WHERE " + t.key + " IN ("
 	for len(keys) > 0 {
 		n := min(len(keys), 500)
 		rows, err := q.Query(ctx, sel+strings.TrimSuffix(strings.Repeat("?,", n), ",")+")", keys[:n]...)
 		if err != nil {
-			return fmt.Errorf("read stored records: %w", err)
+			return fmt.Errorf("read stored records of %s: %w", t.name, err)
 		}
 		for rows.Next() {
 			vals := make([]string, len(cols))
