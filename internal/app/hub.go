@@ -12,6 +12,7 @@ import (
 // stays nil, so staff read nobody's data until they do.
 func (a *App) wireHub() {
 	a.Hub.Access.ActingFor = a.Identity.ActingFor
+	a.Hub.Access.Handling = a.Identity.HandlingOf
 	a.Hub.Access.Org = a.Org
 	a.Identity.RealName = a.realName
 }

@@ -79,6 +79,10 @@ type Access struct {
 	// subject, or a denial (identity.Service.ActingFor). nil: agents are
 	// refused.
 	ActingFor func(ctx context.Context, agent identity.Account, residentIDNumber, subject string) (identity.Mandate, error)
+	// Handling lists the active enterprises a person acts for as a
+	// handler (identity.Service.HandlingOf). nil: persons read no
+	// enterprise's data but their own.
+	Handling func(ctx context.Context, personID int64) ([]identity.Handling, error)
 	// Org names the department of a department system's token in the
 	// access log (nil: the token's name alone).
 	Org *org.Service

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/govhall/govhall/internal/errs"
@@ -19,11 +20,10 @@ import (
 // written to the enterprise's access log naming the reader as its handler
 // (their name masked when the enterprise reads the log).
 //
-// The link is read from enterprise_handlers at every read — one probe by
-// the unique login and the table's primary key — and never cached: the
-// moment the enterprise removes a handler, their next read is refused.
-// The hub reads identity's table directly, as it reads a staff member's
-// posts (access.go), so the policy needs no hook to be wired.
+// The link is identity's (Access.Handling: identity.Service.HandlingOf),
+// read at every read — one query of the person's handlings, through the
+// index on enterprise_handlers.person_id — and never cached: the moment
+// the enterprise removes a handler, their next read is refused.
 
 // RoleHandler is the role of a person who reads an enterprise's data as
 // one of its handlers (hub_access_log.detail "as", AccessEntry.AccessorRole).
@@ -44,23 +44,24 @@ func (s *Service) HandledEntities(ctx context.Context) ([]HandledEntity, error) 
 	if p.Kind() != identity.Person {
 		return nil, &errs.Error{Code: errs.Denied, Key: "hub.access.denied"}
 	}
-	rows, err := s.DB.Query(ctx, `SELECT e.login, e.name, h.added_at FROM enterprise_handlers h
-		JOIN accounts e ON e.id = h.enterprise_id
-		WHERE h.person_id = ? AND e.kind = ? AND e.status = 'active' ORDER BY e.name, e.id`, p.Account.ID, identity.Enterprise)
+	hs, err := s.handling(ctx, p.Account.ID)
 	if err != nil {
-		return nil, fmt.Errorf("list the enterprises a handler acts for: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := []HandledEntity{}
-	for rows.Next() {
-		var e HandledEntity
-		if err := rows.Scan(&e.CreditCode, &e.Name, &e.Since); err != nil {
-			return nil, fmt.Errorf("list the enterprises a handler acts for: %w", err)
-		}
-		e.Since = e.Since.UTC()
-		out = append(out, e)
+	out := make([]HandledEntity, len(hs))
+	for i, h := range hs {
+		out[i] = HandledEntity{CreditCode: h.Enterprise.Login, Name: h.Enterprise.Name, Since: h.Since}
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// handling lists the active enterprises the person acts for through
+// Access.Handling (none without it).
+func (s *Service) handling(ctx context.Context, personID int64) ([]identity.Handling, error) {
+	if s.Access.Handling == nil || personID == 0 {
+		return nil, nil
+	}
+	return s.Access.Handling(ctx, personID)
 }
 
 // HandledEntity is the record in the legal-entity database, with its
@@ -105,17 +106,11 @@ func (s *Service) authorizeHandler(ctx context.Context, acc *accessor, creditCod
 // handles reports whether the person account acts for the active
 // enterprise account whose login is creditCode.
 func (s *Service) handles(ctx context.Context, personID int64, creditCode string) (bool, error) {
-	if personID == 0 || creditCode == "" {
-		return false, nil
-	}
-	var n int
-	err := s.DB.QueryRow(ctx, `SELECT count(*) FROM accounts e JOIN enterprise_handlers h ON h.enterprise_id = e.id
-		WHERE e.login = ? AND e.kind = ? AND e.status = 'active' AND h.person_id = ?`,
-		creditCode, identity.Enterprise, personID).Scan(&n)
+	hs, err := s.handling(ctx, personID)
 	if err != nil {
 		return false, fmt.Errorf("check the handler's enterprise: %w", err)
 	}
-	return n > 0, nil
+	return slices.ContainsFunc(hs, func(h identity.Handling) bool { return h.Enterprise.Login == creditCode }), nil
 }
 
 // maskLegalRepID masks the legal representative's ID number: a natural

@@ -59,6 +59,7 @@ func TestHandlerReadsEnterpriseData(t *testing.T) {
 		defer s.Close()
 		fam := loadFamily(t, s, 0)
 		is, firm, li, cui := handlerAccounts(t, d)
+		s.Access.Handling = is.HandlingOf
 		asLi, asCui := as(identity.Principal{Account: li}), as(identity.Principal{Account: cui})
 
 		list, err := s.HandledEntities(asLi)
@@ -145,6 +146,7 @@ func TestDisabledEnterpriseHasNoHandlerReads(t *testing.T) {
 		defer s.Close()
 		loadFamily(t, s, 0)
 		is, firm, li, _ := handlerAccounts(t, d)
+		s.Access.Handling = is.HandlingOf
 		asLi := as(identity.Principal{Account: li})
 		if _, err := s.HandledEntity(asLi, demoFirm); err != nil {
 			t.Fatal(err)

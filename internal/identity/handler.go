@@ -2,8 +2,10 @@ package identity
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/govhall/govhall/internal/audit"
 	"github.com/govhall/govhall/internal/db"
@@ -74,6 +76,44 @@ func (s *Service) EnterprisesOf(ctx context.Context, personID int64) ([]Account,
 	return s.accounts(ctx, "SELECT "+accountCols+` FROM accounts
 		WHERE id IN (SELECT enterprise_id FROM enterprise_handlers WHERE person_id = ?) ORDER BY name, id`, personID)
 }
+
+// Handling is an enterprise a person acts for, and since when.
+type Handling struct {
+	Enterprise Account
+	Since      time.Time // when the enterprise made them its handler
+}
+
+// HandlingOf lists the active enterprises a person acts for, by name, with
+// when each made them its handler: what the data hub lets a handler read
+// (hub.Access.Handling). Unlike EnterprisesOf, a disabled enterprise is
+// left out.
+func (s *Service) HandlingOf(ctx context.Context, personID int64) ([]Handling, error) {
+	rows, err := s.DB.Query(ctx, "SELECT "+accountCols+`, h.added_at FROM accounts
+		JOIN enterprise_handlers h ON h.enterprise_id = accounts.id
+		WHERE h.person_id = ? AND accounts.kind = ? AND accounts.status = 'active' ORDER BY name, id`, personID, Enterprise)
+	if err != nil {
+		return nil, fmt.Errorf("list the enterprises a handler acts for: %w", err)
+	}
+	defer rows.Close()
+	out := []Handling{}
+	for rows.Next() {
+		var h Handling
+		if h.Enterprise, err = scanAccount(withColumn{rows, &h.Since}); err != nil {
+			return nil, fmt.Errorf("list the enterprises a handler acts for: %w", err)
+		}
+		h.Since = h.Since.UTC()
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// withColumn scans one more column after an account's.
+type withColumn struct {
+	rows *sql.Rows
+	dst  any
+}
+
+func (w withColumn) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.dst)...) }
 
 func (s *Service) accounts(ctx context.Context, q string, args ...any) ([]Account, error) {
 	rows, err := s.DB.Query(ctx, q, args...)
