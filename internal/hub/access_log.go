@@ -31,22 +31,21 @@ import (
 // pager unmaps it on the same change (p50 360 µs against 111 µs).
 //
 // A SQLite file of its own for the log (govhall-access.db, its own writer)
-// was built and taken back. In-process it helped: at 6.6 M persons a
-// profile read 9 pages instead of 14-18, p50 114-162 µs against 185-204,
-// p99 774-1,019 µs against 1,234-1,395 (BenchmarkProfile, quiet machine).
-// Over HTTP at 1,000 requests/s it hurt: p99 9.8-22.5 ms in seven runs
-// against 4.6-5.9 ms in five with the log in the hall's file
-// (BenchmarkVerifyHTTP, same store, same hour). The file is not what
-// hurt: with the log in the hall's file and no entry written at all, p99
-// was 9.3-15.8 ms and p50 1.5 ms, against 3.7-4.7 and 1.0 ms writing the
-// log (alternating runs), and peak RSS 560-575 MB against 180. What the
-// log's commits do for HTTP is empty the readers' 64 MiB page caches
-// every few milliseconds; left alone, the four caches grow to ~128 MB of
-// allocations each (modernc's allocator gives a 4 KiB page with its
-// header an 8 KiB slot) and the requests got slower. With 8 MiB reader
-// caches p50 recovered (1.28 ms, RSS 154 MB) but p99 did not (18 ms). Why
-// p99 suffers was not found. In-process the log's own cost is real: with
-// no log at all a profile's p99 was 402-556 µs.
+// was built and taken back, twice measured. First it seemed to hurt HTTP
+// (p99 9.8-22.5 ms against 4.6-5.9), as did writing no entry at all; the
+// cause was the benchmark: with no commits to empty them, the readers'
+// 64 MiB page caches were still filling while it measured, and each new
+// page is fresh memory the kernel faults in (14% of the CPU profile in
+// pcache1AllocPage and sqlite3MemMalloc). Measured again at steady state
+// (BenchmarkVerifyHTTP now warms up until the faults stop; 6.6 M persons,
+// alternating runs), the file of its own brought nothing worth its weight
+// in backup and restore: HTTP p99 6.1-7.3 ms against 5.2-7.7, in-process
+// profile p99 1,112-1,389 µs against 1,136-1,460, though a profile read
+// 9 pages instead of 16. What a profile's p99 pays for the log is the
+// writer's activity beside it on a 2-core machine: with the log's INSERT
+// skipped p99 was 435-560 µs, and with the log in its own file 72-78% of
+// the slowest 2% of reads began while the writer was committing, against
+// 46% of all reads.
 //
 // Two ways, both measured (BenchmarkProfile: profile-async-log and
 // profile-sync-log): with Access.Sync a read waits until its entry is
