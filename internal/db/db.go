@@ -39,6 +39,9 @@ type DB struct {
 	// Path is the SQLite database file; empty for PostgreSQL.
 	Path string
 	w, r *sql.DB
+	// reads keeps the SQLite reader pool's statements prepared (nil for
+	// PostgreSQL).
+	reads *stmtCache
 }
 
 // Config says where the store is.
@@ -128,7 +131,7 @@ func openSQLite(ctx context.Context, c Config) (*DB, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	d := &DB{Engine: SQLite, Path: c.Path, w: w, r: r}
+	d := &DB{Engine: SQLite, Path: c.Path, w: w, r: r, reads: &stmtCache{}}
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("open SQLite database %s: %w", c.Path, err)
@@ -159,6 +162,9 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	if d.reads != nil {
+		d.reads.close()
+	}
 	errW := d.w.Close()
 	if d.r != d.w {
 		return errors.Join(errW, d.r.Close())
@@ -176,19 +182,25 @@ func (d *DB) Pools() map[string]*sql.DB {
 
 // Query runs a read-only query on the reader pool.
 func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := d.readStmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return d.r.QueryContext(ctx, d.Rebind(q), args...)
 }
 
-// PrepareRead prepares a read-only statement on the reader pool, for a
-// query run very often (the data hub's lookups): database/sql prepares it
-// once per connection and keeps it, which spares SQLite a parse per call.
-// The caller closes it when done with the store.
-func (d *DB) PrepareRead(ctx context.Context, q string) (*sql.Stmt, error) {
-	return d.r.PrepareContext(ctx, d.Rebind(q))
+// readStmt is q prepared on the reader pool, if it is kept prepared.
+func (d *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
+	if d.reads == nil {
+		return nil
+	}
+	return d.reads.stmt(ctx, d.r, d.Rebind(q))
 }
 
 // QueryRow runs a read-only single-row query on the reader pool.
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := d.readStmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return d.r.QueryRowContext(ctx, d.Rebind(q), args...)
 }
 

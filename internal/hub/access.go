@@ -94,7 +94,6 @@ type Access struct {
 	metaCache  metaCache
 	depts      sync.Map // department id → org.Department
 	staffDepts sync.Map // staff account id → staffDept
-	stmts      hubStmts
 }
 
 // accessor is who reads, as the access log records them.

@@ -284,6 +284,5 @@ func logText(s string) string {
 // are refused.
 func (s *Service) Close() error {
 	s.accessLog().close()
-	s.Access.stmts.close()
 	return nil
 }

@@ -165,11 +165,7 @@ func (l *LicenceEntry) fill(v []string) {
 }
 
 func (s *Service) readPerson(ctx context.Context, id string) (Profile, error) {
-	st, err := s.stmts(ctx)
-	if err != nil {
-		return Profile{}, err
-	}
-	rows, err := st.profile.QueryContext(ctx, id, id, id, id)
+	rows, err := s.DB.Query(ctx, profileQuery, id, id, id, id)
 	if err != nil {
 		return Profile{}, fmt.Errorf("read person: %w", err)
 	}

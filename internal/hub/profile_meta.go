@@ -143,34 +143,3 @@ func (m *hubMeta) datum(element, value string, imp int64) Datum {
 	}
 	return d
 }
-
-// hubStmts is the person profile's query, prepared once on the reader
-// pool (SQLite would otherwise parse the long query on every read).
-type hubStmts struct {
-	mu      sync.Mutex
-	profile *sql.Stmt
-}
-
-func (s *Service) stmts(ctx context.Context) (*hubStmts, error) {
-	st := &s.Access.stmts
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.profile != nil {
-		return st, nil
-	}
-	p, err := s.DB.PrepareRead(ctx, profileQuery)
-	if err != nil {
-		return nil, fmt.Errorf("prepare profile query: %w", err)
-	}
-	st.profile = p
-	return st, nil
-}
-
-func (st *hubStmts) close() {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.profile != nil {
-		st.profile.Close()
-		st.profile = nil
-	}
-}
