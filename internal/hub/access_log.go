@@ -33,19 +33,21 @@ import (
 // A SQLite file of its own for the log (govhall-access.db, its own writer)
 // was built and taken back, twice measured. First it seemed to hurt HTTP
 // (p99 9.8-22.5 ms against 4.6-5.9), as did writing no entry at all; the
-// cause was the benchmark: with no commits to empty them, the readers'
+// benchmark was to blame: with no commits to empty them, the readers'
 // 64 MiB page caches were still filling while it measured, and each new
 // page is fresh memory the kernel faults in (14% of the CPU profile in
 // pcache1AllocPage and sqlite3MemMalloc). Measured again at steady state
 // (BenchmarkVerifyHTTP now warms up until the faults stop; 6.6 M persons,
-// alternating runs), the file of its own brought nothing worth its weight
-// in backup and restore: HTTP p99 6.1-7.3 ms against 5.2-7.7, in-process
-// profile p99 1,112-1,389 µs against 1,136-1,460, though a profile read
-// 9 pages instead of 16. What a profile's p99 pays for the log is the
-// writer's activity beside it on a 2-core machine: with the log's INSERT
-// skipped p99 was 435-560 µs, and with the log in its own file 72-78% of
-// the slowest 2% of reads began while the writer was committing, against
-// 46% of all reads.
+// the store wholly in the OS page cache, alternating runs), the file of
+// its own is still worse over HTTP: p99 5.6-6.5 ms against 3.6-4.5, its
+// readers' caches still growing (0.5 faults per request against 0.06).
+// In-process a profile read 9 pages instead of 16 and p50 was 135-138 µs
+// against 175-222, but p99 was no better (1,119-1,695 µs against
+// 1,012-1,596). What a profile's p99 pays for the log is the writer's
+// activity beside it on a 2-core machine: with the log's INSERT skipped
+// p99 was 435-560 µs, and with the log in its own file 72-78% of the
+// slowest 2% of reads began while the writer was committing, against 46%
+// of all reads.
 //
 // Two ways, both measured (BenchmarkProfile: profile-async-log and
 // profile-sync-log): with Access.Sync a read waits until its entry is
