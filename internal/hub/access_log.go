@@ -43,11 +43,11 @@ import (
 // readers' caches still growing (0.5 faults per request against 0.06).
 // In-process a profile read 9 pages instead of 16 and p50 was 135-138 µs
 // against 175-222, but p99 was no better (1,119-1,695 µs against
-// 1,012-1,596). What a profile's p99 pays for the log is the writer's
-// activity beside it on a 2-core machine: with the log's INSERT skipped
-// p99 was 435-560 µs, and with the log in its own file 72-78% of the
-// slowest 2% of reads began while the writer was committing, against 46%
-// of all reads.
+// 1,012-1,596). With the log in the hall's file and the statement cache
+// (db.stmtCache), a profile's p50 is 135-148 µs and p99 861-883 µs; with
+// the log's INSERT skipped, 112 and 379-428 µs. A commit landed during
+// 19-21% of the slowest 2% of reads against 1% of the fastest half; what
+// slows the other slow reads was not found.
 //
 // Two ways, both measured (BenchmarkProfile: profile-async-log and
 // profile-sync-log): with Access.Sync a read waits until its entry is
