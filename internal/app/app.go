@@ -194,7 +194,8 @@ func (a *App) openLicences(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("e-licence signing key: %w", err)
 	}
-	a.Licences = &hub.Issuer{DB: a.DB, Audit: a.Audit, Org: a.Org, Now: a.Now, Key: key, Hub: a.Hub}
+	a.Licences = &hub.Issuer{DB: a.DB, Audit: a.Audit, Org: a.Org, Now: a.Now, Key: key, Hub: a.Hub,
+		StaffDepartments: a.Identity.StaffDepartments}
 	id, err := a.Licences.RegisterKey(actor.With(ctx, actor.System("start")))
 	if err != nil {
 		return err

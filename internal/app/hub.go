@@ -7,12 +7,13 @@ import (
 )
 
 // wireHub gives the data hub what its read policy needs from identity
-// (mandates) and org (a token's department), and gives registration the
+// (mandates, handlers, staff members' departments) and org (a token's department), and gives registration the
 // hub's real-name check. Cases do not exist yet: Hub.Access.CaseInvolves
 // stays nil, so staff read nobody's data until they do.
 func (a *App) wireHub() {
 	a.Hub.Access.ActingFor = a.Identity.ActingFor
 	a.Hub.Access.Handling = a.Identity.HandlingOf
+	a.Hub.Access.StaffDepartments = a.Identity.StaffDepartments
 	a.Hub.Access.Org = a.Org
 	a.Identity.RealName = a.realName
 }

@@ -83,6 +83,10 @@ type Access struct {
 	// handler (identity.Service.HandlingOf). nil: persons read no
 	// enterprise's data but their own.
 	Handling func(ctx context.Context, personID int64) ([]identity.Handling, error)
+	// StaffDepartments lists the departments of a staff member's posts
+	// (identity.Service.StaffDepartments), which their access-log entries
+	// name. nil: entries name no department.
+	StaffDepartments func(ctx context.Context, accountID int64) ([]int64, error)
 	// Org names the department of a department system's token in the
 	// access log (nil: the token's name alone).
 	Org *org.Service
@@ -308,23 +312,12 @@ func (s *Service) staffDepartment(ctx context.Context, accountID int64) (staffDe
 	if v, ok := s.Access.staffDepts.Load(accountID); ok && time.Since(v.(staffDept).at) < staffDeptTTL {
 		return v.(staffDept), nil
 	}
-	rows, err := s.DB.Query(ctx, `SELECT DISTINCT p.department_id FROM staff_posts sp JOIN posts p ON p.id = sp.post_id
-		WHERE sp.account_id = ? ORDER BY p.department_id`, accountID)
-	if err != nil {
-		return staffDept{}, fmt.Errorf("read the staff member's departments: %w", err)
-	}
 	var deptIDs []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return staffDept{}, err
+	if s.Access.StaffDepartments != nil {
+		var err error
+		if deptIDs, err = s.Access.StaffDepartments(ctx, accountID); err != nil {
+			return staffDept{}, fmt.Errorf("read the staff member's departments: %w", err)
 		}
-		deptIDs = append(deptIDs, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return staffDept{}, err
 	}
 	var names, namesEN []string
 	for _, id := range deptIDs {

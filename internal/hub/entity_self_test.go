@@ -98,6 +98,7 @@ func TestStaffReadNamesTheDepartment(t *testing.T) {
 		loadFamily(t, s, 0)
 		staff := staffOf(t, d, "亳州市市场监督管理局", "Bozhou Market Regulation Bureau")
 		s.Access.Org = &org.Service{DB: d}
+		s.Access.StaffDepartments = (&identity.Service{DB: d}).StaffDepartments
 		s.Access.CaseInvolves = func(_ context.Context, ref, _ string) (bool, error) { return ref == "C-9", nil }
 		if _, err := s.Profile(as(staff), liXiang, Purpose{Kind: PurposeCase, Ref: "C-9"}); err != nil {
 			t.Fatal(err)

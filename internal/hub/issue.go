@@ -48,6 +48,10 @@ type Issuer struct {
 	Org   *org.Service
 	Now   func() time.Time
 	Key   *gm.PrivateKey
+	// StaffDepartments lists the departments of a staff member's posts
+	// (identity.Service.StaffDepartments): staff issue and revoke only for
+	// those. nil: staff issue nothing.
+	StaffDepartments func(ctx context.Context, accountID int64) ([]int64, error)
 	// Hub, when set, receives an access-log entry for every verification
 	// and download: the holder sees on their profile who checked their
 	// licence.
@@ -184,26 +188,31 @@ func mayIssue(ctx context.Context) error {
 }
 
 // actsFor lets staff issue or revoke only for a department in which they
-// hold a post: the department named by cond over departments d ("d.id = ?"
-// or "d.credit_code = ?"). The hall's own jobs act for any department.
-func (s *Issuer) actsFor(ctx context.Context, cond string, arg any) error {
+// hold a post, the one match accepts. The hall's own jobs act for any
+// department.
+func (s *Issuer) actsFor(ctx context.Context, match func(org.Department) bool) error {
 	a := actor.From(ctx)
 	if a.Kind == "system" {
 		return nil
 	}
 	id, err := strconv.ParseInt(a.ID, 10, 64)
-	if a.Kind != "staff" || err != nil {
+	if a.Kind != "staff" || err != nil || s.StaffDepartments == nil {
 		return errs.New(errs.Denied, "licence.error.denied")
 	}
-	var n int
-	if err := s.DB.QueryRow(ctx, `SELECT count(*) FROM staff_posts sp JOIN posts p ON p.id = sp.post_id
-		JOIN departments d ON d.id = p.department_id WHERE sp.account_id = ? AND `+cond, id, arg).Scan(&n); err != nil {
+	depts, err := s.StaffDepartments(ctx, id)
+	if err != nil {
 		return fmt.Errorf("check the staff member's department: %w", err)
 	}
-	if n == 0 {
-		return errs.New(errs.Denied, "licence.error.other_department")
+	for _, deptID := range depts {
+		d, err := s.Org.Department(ctx, deptID)
+		if err != nil {
+			return fmt.Errorf("check the staff member's department: %w", err)
+		}
+		if match(d) {
+			return nil
+		}
 	}
-	return nil
+	return errs.New(errs.Denied, "licence.error.other_department")
 }
 
 // prepare checks the request and builds the content it asks for, all but
@@ -237,7 +246,7 @@ func (s *Issuer) prepare(ctx context.Context, req *IssueRequest) (LicenceContent
 	if dept.Kind != typeDept {
 		return c, errs.Field("department_id", "licence.error.not_authority", map[string]any{"type": c.TypeName})
 	}
-	if err := s.actsFor(ctx, "d.id = ?", dept.ID); err != nil {
+	if err := s.actsFor(ctx, func(d org.Department) bool { return d.ID == dept.ID }); err != nil {
 		return c, err
 	}
 	c.IssuerCode, c.IssuerName = dept.CreditCode, dept.Name
@@ -385,7 +394,7 @@ func (s *Issuer) Revoke(ctx context.Context, identifier, reason string) error {
 		return errs.Field("reason", "error.required", nil)
 	}
 	// Only the issuing department revokes (the identifier names the issuer).
-	if err := s.actsFor(ctx, "d.credit_code = ?", l.IssuerCode); err != nil {
+	if err := s.actsFor(ctx, func(d org.Department) bool { return d.CreditCode == l.IssuerCode }); err != nil {
 		return err
 	}
 	ev := audit.Event{Action: "hub.licence.revoke", ObjectType: "licence", ObjectID: identifier,

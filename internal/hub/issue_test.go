@@ -16,6 +16,7 @@ import (
 	"github.com/govhall/govhall/internal/db/dbtest"
 	"github.com/govhall/govhall/internal/errs"
 	"github.com/govhall/govhall/internal/gm"
+	"github.com/govhall/govhall/internal/identity"
 	"github.com/govhall/govhall/internal/ids"
 	"github.com/govhall/govhall/internal/org"
 )
@@ -81,7 +82,8 @@ func newIssueFixture(t testing.TB, d *db.DB) *issueFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.is = &Issuer{DB: d, Audit: al, Org: os, Now: clock, Key: key}
+	staffDepts := (&identity.Service{DB: d, Audit: al, Now: clock}).StaffDepartments
+	f.is = &Issuer{DB: d, Audit: al, Org: os, Now: clock, Key: key, StaffDepartments: staffDepts}
 	if _, err := f.is.RegisterKey(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +373,7 @@ func TestIssueRefusesBadRequests(t *testing.T) {
 func TestIssueWithoutKeyWritesNothing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newIssueFixture(t, d)
-		noKey := &Issuer{DB: d, Audit: f.is.Audit, Org: f.is.Org, Now: f.is.Now}
+		noKey := &Issuer{DB: d, Audit: f.is.Audit, Org: f.is.Org, Now: f.is.Now, StaffDepartments: f.is.StaffDepartments}
 		if _, err := noKey.Issue(f.staff, f.birthRequest()); err == nil {
 			t.Fatal("issued without a key")
 		}
@@ -390,7 +392,7 @@ func TestKeyRotation(t *testing.T) {
 		old := f.issue(t)
 		oldID, _ := f.is.currentKeyID()
 		key, _ := gm.GenerateKey()
-		f.is = &Issuer{DB: d, Audit: f.is.Audit, Org: f.is.Org, Now: f.is.Now, Key: key}
+		f.is = &Issuer{DB: d, Audit: f.is.Audit, Org: f.is.Org, Now: f.is.Now, Key: key, StaffDepartments: f.is.StaffDepartments}
 		newID, err := f.is.RegisterKey(context.Background())
 		if err != nil || newID == oldID {
 			t.Fatalf("rotation: %s %v", newID, err)
