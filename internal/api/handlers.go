@@ -12,19 +12,33 @@ type HandlerRequest struct {
 	IDNumber string `json:"id_number"`
 }
 
+// HandledEnterprise is an enterprise a person acts for, with its account's
+// status: a disabled enterprise stays listed, so the person sees why they
+// cannot act for it.
+type HandledEnterprise struct {
+	Account
+	Status string `json:"status"`
+}
+
 // listHandlers returns an enterprise's handlers (persons, their ID numbers
-// and phones masked) or, to a person, the enterprises they act for.
+// and phones masked) or, to a person, the enterprises they act for with
+// their status.
 func (a *API) listHandlers(r *http.Request) (any, error) {
 	p := identity.PrincipalFrom(r.Context())
-	list := a.c.Identity.EnterprisesOf
-	if p.Kind() == identity.Enterprise {
-		list = a.c.Identity.Handlers
+	if p.Kind() != identity.Enterprise {
+		ents, err := a.c.Identity.EnterprisesOf(r.Context(), p.Account.ID)
+		if err != nil {
+			return nil, err
+		}
+		return mapList(ents, func(e identity.Account) HandledEnterprise {
+			return HandledEnterprise{Account: accountOut(e), Status: e.Status}
+		}), nil
 	}
-	accounts, err := list(r.Context(), p.Account.ID)
+	people, err := a.c.Identity.Handlers(r.Context(), p.Account.ID)
 	if err != nil {
 		return nil, err
 	}
-	return mapList(accounts, accountOut), nil
+	return mapList(people, accountOut), nil
 }
 
 // addHandler authorises a registered person by their ID number.

@@ -174,10 +174,25 @@ func TestEnterpriseHandlers(t *testing.T) {
 			list.Items[0].ID != person.ID || list.Items[0].Phone != "138****1234" {
 			t.Fatalf("the enterprise's handlers: %d %+v", res.StatusCode, list.Items)
 		}
-		if res := li.do("GET", "/api/v1/me/handlers", nil, &list); res.StatusCode != 200 || len(list.Items) != 1 ||
-			list.Items[0].Login != demoEnterprise() {
-			t.Fatalf("whom 李想 acts for: %d %+v", res.StatusCode, list.Items)
+		var ents struct{ Items []api.HandledEnterprise }
+		if res := li.do("GET", "/api/v1/me/handlers", nil, &ents); res.StatusCode != 200 || len(ents.Items) != 1 ||
+			ents.Items[0].Login != demoEnterprise() || ents.Items[0].Status != identity.StatusActive {
+			t.Fatalf("whom 李想 acts for: %d %+v", res.StatusCode, ents.Items)
 		}
+		// Disabled by the security administrator, the enterprise stays in
+		// his list, marked; enabled again, it is active (and signs in anew).
+		status := fmt.Sprintf("/api/v1/admin/accounts/%d/status", ents.Items[0].ID)
+		sec := h.signIn(t, "secadmin")
+		for _, st := range []string{identity.StatusDisabled, identity.StatusActive} {
+			if res := sec.do("POST", status, api.StatusChange{Status: st}, nil); res.StatusCode != 200 {
+				t.Fatalf("set the enterprise %s: %d", st, res.StatusCode)
+			}
+			if res := li.do("GET", "/api/v1/me/handlers", nil, &ents); res.StatusCode != 200 || len(ents.Items) != 1 ||
+				ents.Items[0].Status != st {
+				t.Fatalf("whom 李想 acts for, the enterprise %s: %d %+v", st, res.StatusCode, ents.Items)
+			}
+		}
+		firm = h.signIn(t, demoEnterprise())
 		if res := li.do("POST", "/api/v1/me/handlers", api.HandlerRequest{IDNumber: liXiang}, nil); res.StatusCode != 403 {
 			t.Fatalf("a person adds handlers: %d", res.StatusCode)
 		}

@@ -15,7 +15,8 @@ import (
 // Handlers (经办人) are the registered persons an enterprise authorises to
 // act for it: they sign in as themselves and apply in the enterprise's
 // name, and the trail shows who did it. The policy's record scope (ScopeOf)
-// gives a handler the enterprise's records.
+// gives a handler the enterprise's records while the enterprise's account
+// is active.
 
 // AddHandler authorises the registered person with the given ID number to
 // act for the enterprise.
@@ -71,7 +72,10 @@ func (s *Service) Handlers(ctx context.Context, enterpriseID int64) ([]Account, 
 		WHERE id IN (SELECT person_id FROM enterprise_handlers WHERE enterprise_id = ?) ORDER BY name, id`, enterpriseID)
 }
 
-// EnterprisesOf lists the enterprises a person acts for.
+// EnterprisesOf lists the enterprises a person acts for, disabled ones
+// included (Account.Status tells them apart): the person's own list, so
+// they see why they cannot act for one. What a handler may do goes by
+// HandlingOf.
 func (s *Service) EnterprisesOf(ctx context.Context, personID int64) ([]Account, error) {
 	return s.accounts(ctx, "SELECT "+accountCols+` FROM accounts
 		WHERE id IN (SELECT enterprise_id FROM enterprise_handlers WHERE person_id = ?) ORDER BY name, id`, personID)
@@ -85,8 +89,8 @@ type Handling struct {
 
 // HandlingOf lists the active enterprises a person acts for, by name, with
 // when each made them its handler: what the data hub lets a handler read
-// (hub.Access.Handling). Unlike EnterprisesOf, a disabled enterprise is
-// left out.
+// (hub.Access.Handling) and whose records the policy's scope gives them
+// (ScopeOf). Unlike EnterprisesOf, a disabled enterprise is left out.
 func (s *Service) HandlingOf(ctx context.Context, personID int64) ([]Handling, error) {
 	rows, err := s.DB.Query(ctx, "SELECT "+accountCols+`, h.added_at FROM accounts
 		JOIN enterprise_handlers h ON h.enterprise_id = accounts.id

@@ -28,7 +28,8 @@ type Record struct {
 // Scope is what one principal may see of personal records.
 type Scope struct {
 	// AccountIDs: records owned by these accounts (the person's own, the
-	// enterprise's, and those of enterprises a person acts for as handler).
+	// enterprise's, and those of the active enterprises a person acts for
+	// as handler).
 	AccountIDs []int64
 	// IDNumber: records that concern this person.
 	IDNumber string
@@ -105,7 +106,7 @@ func (s Scope) Where(cols Columns) (string, []any) {
 
 // ScopeOf computes what a principal may see of personal records:
 //   - a person: their own records and those that concern them, and the
-//     records of the enterprises they act for as a handler;
+//     records of the active enterprises they act for as a handler;
 //   - an enterprise: its own;
 //   - staff: what the departments of their posts handle, and, for a post
 //     that reaches subordinate divisions, everything handled under its
@@ -118,13 +119,15 @@ func (s *Service) ScopeOf(ctx context.Context, p Principal) (Scope, error) {
 	a := p.Account
 	switch p.Kind() {
 	case Person:
-		ents, err := s.EnterprisesOf(ctx, a.ID)
+		// Only active enterprises: a handler of a disabled one no longer
+		// sees its records, as the data hub does not let them read its data.
+		hs, err := s.HandlingOf(ctx, a.ID)
 		if err != nil {
 			return Scope{}, err
 		}
 		sc := Scope{AccountIDs: []int64{a.ID}, IDNumber: a.IDNumber}
-		for _, e := range ents {
-			sc.AccountIDs = append(sc.AccountIDs, e.ID)
+		for _, h := range hs {
+			sc.AccountIDs = append(sc.AccountIDs, h.Enterprise.ID)
 		}
 		return sc, nil
 	case Enterprise:

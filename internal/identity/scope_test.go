@@ -9,6 +9,7 @@ import (
 	"github.com/govhall/govhall/internal/db"
 	"github.com/govhall/govhall/internal/db/dbtest"
 	"github.com/govhall/govhall/internal/identity"
+	"github.com/govhall/govhall/internal/ids"
 )
 
 // records are personal records handled around Bozhou, for the scope rules.
@@ -115,5 +116,64 @@ func TestScopeOf(t *testing.T) {
 		if sc, _ := s.ScopeOf(ctx, identity.Principal{Account: admin}); sc.CanSee(records[0]) {
 			t.Fatal("an administrator sees personal records")
 		}
+	})
+}
+
+// A handler sees the records of the enterprises they act for only while
+// the enterprise's account is active: disabled by the security
+// administrator, its records leave the person's scope; enabled again, they
+// come back.
+func TestScopeOfDisabledEnterprise(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s, _ := service(t, d)
+		ctx := context.Background()
+		admin, _ := adminSecurity(t, s)
+		li, err := s.RegisterPerson(ctx, identity.PersonForm{Name: "李想", IDNumber: liXiang, Phone: "13800001234", Password: "zhaozhuang-2015"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ents []identity.Account
+		for i, name := range []string{"亳州市甲商贸有限公司", "亳州市乙商贸有限公司"} {
+			code, err := ids.MakeCreditCode("91", "341602", fmt.Sprintf("MA2N00%02d", i+21))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ent, err := s.RegisterEnterprise(ctx, identity.EnterpriseForm{CreditCode: code, Name: name, LegalRepName: "张三",
+				LegalRepIDNumber: "11010519491231002X", Phone: fmt.Sprintf("1390000111%d", i), Password: "handlers-scope-2015"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.AddHandler(ctx, ent, liXiang); err != nil {
+				t.Fatal(err)
+			}
+			ents = append(ents, ent)
+		}
+		active, disabled := identity.Record{OwnerAccountID: ents[0].ID}, identity.Record{OwnerAccountID: ents[1].ID}
+		sees := func(what string, wantDisabled bool) {
+			t.Helper()
+			sc, err := s.ScopeOf(ctx, identity.Principal{Account: li})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sc.CanSee(active) || sc.CanSee(disabled) != wantDisabled {
+				t.Errorf("%s: scope %+v; sees the active enterprise's records %v, the other's %v, want true, %v",
+					what, sc, sc.CanSee(active), sc.CanSee(disabled), wantDisabled)
+			}
+		}
+		sees("both enterprises active", true)
+		if err := s.SetStatus(admin, ents[1].ID, identity.StatusDisabled); err != nil {
+			t.Fatal(err)
+		}
+		sees("one enterprise disabled", false)
+		// The person's own list keeps it, marked, for the handlers page.
+		es, _ := s.EnterprisesOf(ctx, li.ID)
+		if i := slices.IndexFunc(es, func(a identity.Account) bool { return a.ID == ents[1].ID }); len(es) != 2 ||
+			i < 0 || es[i].Status != identity.StatusDisabled {
+			t.Errorf("the person's own list of enterprises: %+v", es)
+		}
+		if err := s.SetStatus(admin, ents[1].ID, identity.StatusActive); err != nil {
+			t.Fatal(err)
+		}
+		sees("the enterprise enabled again", true)
 	})
 }

@@ -25,6 +25,9 @@ type handlerView struct {
 	ID                int64
 	Name, IDNumber    string // the ID number is masked
 	CreditCode, Phone string // Phone is masked
+	// Disabled: an enterprise whose account an administrator has disabled;
+	// the person still sees it, marked, and cannot act for it.
+	Disabled bool
 }
 
 var handlerFields = []fieldSpec{
@@ -68,7 +71,8 @@ func (s *Site) showHandlers(w http.ResponseWriter, r *http.Request, status int, 
 			return
 		}
 		for _, a := range companies {
-			b.Companies = append(b.Companies, handlerView{ID: a.ID, Name: a.Name, CreditCode: a.Login})
+			b.Companies = append(b.Companies, handlerView{ID: a.ID, Name: a.Name, CreditCode: a.Login,
+				Disabled: a.Status != identity.StatusActive})
 		}
 	}
 	failed := b.Form != nil && len(b.Form.Summary)+len(b.Form.Alerts) > 0
