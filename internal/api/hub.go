@@ -16,7 +16,8 @@ import (
 // hub.push; the token's department is the source, whose authority the
 // importer enforces) and verify submitted values within a case (scope
 // hub.verify); a person (or an enterprise) reads their own data and who
-// read it, and a person an enterprise's they act for as its handler; the system administrator lists and resolves the conflicts
+// read it, and a person the data of each enterprise they act for as its
+// handler; the system administrator lists and resolves the conflicts
 // between sources, masked. Every read goes through the hub's policy and
 // access log.
 

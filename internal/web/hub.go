@@ -20,10 +20,10 @@ import (
 // record, its licences and who looked at them (a person who acts for
 // enterprises as their handler, 经办人, finds them listed there and opens
 // each one's record and licences at /me/entities/{credit_code}/data,
-// hub_handler.go); and /admin/hub, where the
-// system administrator sees the record counts, the imports with live
-// progress and the open conflicts between sources — masked, never a
-// person's data — and resolves conflicts (hub_conflicts.go).
+// hub_handler.go); and /admin/hub, where the system administrator sees
+// the record counts, the imports with live progress and the open
+// conflicts between sources — masked, never a person's data — and
+// resolves conflicts (hub_conflicts.go).
 
 func (s *Site) hubRoutes() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
