@@ -35,6 +35,29 @@ func conflictFixture(t *testing.T, s *Service, d *db.DB) (int64, int64) {
 	return got[0], got[1]
 }
 
+// deltaHeader heads public security's delta files.
+const deltaHeader = registryHeader + ",变更类型[change]"
+
+// correctionLine is public security's delta row that gives person 0 the
+// name civil affairs offered in conflictFixture: the authority's
+// correction of the first conflict.
+func correctionLine(t *testing.T) string {
+	return strings.Replace(registryLine(t, 0), "测试0", "张冠李戴", 1) + ",变更"
+}
+
+// importRefusedCorrection imports the correction followed by a row with an
+// impossible birth date, one row per batch: the correction's batch is
+// committed, then the file is refused and taken back.
+func importRefusedCorrection(t *testing.T, s *Service) {
+	t.Helper()
+	bad := strings.Replace(registryLine(t, 2), "1960", "2960", 1) + ",变更"
+	rep, err := s.Import(context.Background(), ImportRequest{Source: "public_security", Kind: KindPopulation,
+		Path: writeFile(t, "delta.csv", deltaHeader, correctionLine(t), bad), BatchSize: 1})
+	if err != nil || rep.Status != "failed" || rep.Rejected != 1 {
+		t.Fatalf("refused delta: %v %+v", err, rep)
+	}
+}
+
 func adminCtx() context.Context {
 	return actor.With(as(identity.Principal{Account: identity.Account{ID: 40, Kind: identity.SystemAdmin, Name: "系统管理员甲"}}),
 		actor.Actor{Kind: "account", ID: "40"})
@@ -172,10 +195,8 @@ func TestAuthorityCorrectionSettlesConflict(t *testing.T) {
 		s := newService(t, d)
 		defer s.Close()
 		first, second := conflictFixture(t, s, d)
-		h := registryHeader + ",变更类型[change]"
-		p0 := strings.Replace(registryLine(t, 0), "测试0", "张冠李戴", 1) + ",变更"
 		p1 := strings.Replace(registryLine(t, 1), "测试1", "王五", 1) + ",变更"
-		req := ImportRequest{Source: "public_security", Kind: KindPopulation, Path: writeFile(t, "delta.csv", h, p0, p1)}
+		req := ImportRequest{Source: "public_security", Kind: KindPopulation, Path: writeFile(t, "delta.csv", deltaHeader, correctionLine(t), p1)}
 		rep := mustImport(t, s, req)
 		if rep.Updated != 2 {
 			t.Fatalf("delta: %+v", rep)
@@ -221,9 +242,8 @@ func TestAuthorityCorrectionClosesReferredConflict(t *testing.T) {
 		note := referFirst(t, s, first)
 		corrected := testNow.Add(time.Hour)
 		s.Now = func() time.Time { return corrected }
-		h := registryHeader + ",变更类型[change]"
-		p0 := strings.Replace(registryLine(t, 0), "测试0", "张冠李戴", 1) + ",变更"
-		rep := mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation, Path: writeFile(t, "delta.csv", h, p0)})
+		rep := mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation,
+			Path: writeFile(t, "delta.csv", deltaHeader, correctionLine(t))})
 		if rep.Updated != 1 {
 			t.Fatalf("delta: %+v", rep)
 		}
@@ -251,7 +271,7 @@ func TestAuthorityCorrectionClosesReferredConflict(t *testing.T) {
 			t.Fatal(err)
 		}
 		p1 := strings.Replace(registryLine(t, 1), "测试1", "李四", 1) + ",变更"
-		mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation, Path: writeFile(t, "delta2.csv", h, p1)})
+		mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation, Path: writeFile(t, "delta2.csv", deltaHeader, p1)})
 		if c, _ := s.ConflictByID(adminCtx(), second); c.Resolution != ResolutionConfirmed || c.ReferredAt != nil {
 			t.Errorf("a confirmed conflict after the authority's file: %+v", c)
 		}
@@ -272,14 +292,7 @@ func TestTakenBackCorrectionKeepsReferral(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.Now = func() time.Time { return testNow.Add(time.Hour) }
-		h := registryHeader + ",变更类型[change]"
-		p0 := strings.Replace(registryLine(t, 0), "测试0", "张冠李戴", 1) + ",变更"
-		bad := strings.Replace(registryLine(t, 2), "1960", "2960", 1) + ",变更"
-		rep, err := s.Import(context.Background(), ImportRequest{Source: "public_security", Kind: KindPopulation,
-			Path: writeFile(t, "delta.csv", h, p0, bad), BatchSize: 1})
-		if err != nil || rep.Status != "failed" || rep.Rejected != 1 {
-			t.Fatalf("refused delta: %v %+v", err, rep)
-		}
+		importRefusedCorrection(t, s)
 		// The correction was committed with its batch before the bad row.
 		if n := count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'hub.conflict.corrected'"); n != 1 {
 			t.Fatalf("%d audit entries of corrections, want 1 (the batch before the bad row)", n)
@@ -299,7 +312,7 @@ func TestTakenBackCorrectionKeepsReferral(t *testing.T) {
 			t.Fatalf("name after the take-back: %q", p.Name)
 		}
 		// The authority's next, good file corrects it again.
-		mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation, Path: writeFile(t, "again.csv", h, p0)})
+		mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation, Path: writeFile(t, "again.csv", deltaHeader, correctionLine(t))})
 		if c, _ := s.ConflictByID(adminCtx(), first); c.Resolution != ResolutionCorrected || c.ReferredBy != "系统管理员甲" || c.Note != note {
 			t.Errorf("corrected again: %+v", c)
 		}

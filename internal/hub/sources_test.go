@@ -92,9 +92,8 @@ func TestDeltaImport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		s := newService(t, d)
 		mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation, Path: registryFile(t, 0, 5)})
-		h := registryHeader + ",变更类型[change]"
 		moved := strings.Replace(registryLine(t, 1), "同户籍地址", "亳州市谯城区新住址1号", 1) + ",变更"
-		delta := writeFile(t, "delta.csv", h, moved, registryLine(t, 2)+",注销", registryLine(t, 3)+",变更",
+		delta := writeFile(t, "delta.csv", deltaHeader, moved, registryLine(t, 2)+",注销", registryLine(t, 3)+",变更",
 			registryLine(t, 60)+",变更", registryLine(t, 61)+",新增")
 		rep := mustImport(t, s, ImportRequest{Source: "public_security", Kind: KindPopulation, Path: delta, Partial: true})
 		if rep.Updated != 2 || rep.Unchanged != 1 || rep.Inserted != 1 || rep.Rejected != 1 {

@@ -133,14 +133,7 @@ func TestTakenBackCorrectionReopensConflict(t *testing.T) {
 		s := newService(t, d)
 		defer s.Close()
 		first, _ := conflictFixture(t, s, d)
-		h := registryHeader + ",变更类型[change]"
-		p0 := strings.Replace(registryLine(t, 0), "测试0", "张冠李戴", 1) + ",变更"
-		bad := strings.Replace(registryLine(t, 2), "1960", "2960", 1) + ",变更"
-		rep, err := s.Import(context.Background(), ImportRequest{Source: "public_security", Kind: KindPopulation,
-			Path: writeFile(t, "delta.csv", h, p0, bad), BatchSize: 1})
-		if err != nil || rep.Status != "failed" || rep.Rejected != 1 {
-			t.Fatalf("refused delta: %v %+v", err, rep)
-		}
+		importRefusedCorrection(t, s)
 		if c, err := s.ConflictByID(adminCtx(), first); err != nil || c.Status != ConflictsOpen {
 			t.Fatalf("the conflict a taken-back file had settled: %+v %v", c, err)
 		}
