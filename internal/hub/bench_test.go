@@ -143,8 +143,20 @@ func (m memRows) Len() int             { return len(m) }
 func (m memRows) Row(i int, dst []any) { copy(dst, m[i]) }
 
 func bareLoad(b *testing.B, d *db.DB, data [][]any) {
-	ctx := context.Background()
 	t := personsTable
+	dropKeys(b, d, t)
+	for start := 0; start < len(data); start += bareTxRows {
+		bareInsert(b, d, t.name, bareCols, data[start:min(start+bareTxRows, len(data))])
+	}
+	buildKeys(b, d, t)
+}
+
+// bareTxRows is the bare load's transaction size.
+const bareTxRows = 50000
+
+// dropKeys drops t's key and indexes, for a load that builds them after.
+func dropKeys(b *testing.B, d *db.DB, t *table) {
+	ctx := context.Background()
 	if _, err := d.DropPrimaryKey(ctx, t.name, t.pk); err != nil {
 		b.Fatal(err)
 	}
@@ -153,30 +165,11 @@ func bareLoad(b *testing.B, d *db.DB, data [][]any) {
 			b.Fatal(err)
 		}
 	}
-	const txRows = 50000
-	q := "INSERT INTO hub_persons (" + strings.Join(bareCols, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(bareCols)-1) + ")"
-	for start := 0; start < len(data); start += txRows {
-		chunk := data[start:min(start+txRows, len(data))]
-		err := d.WithBulkTx(ctx, func(tx *db.BulkTx) error {
-			if d.Engine == db.Postgres {
-				return tx.Insert(ctx, t.name, bareCols, memRows(chunk))
-			}
-			st, err := tx.Prepare(ctx, q)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			for _, v := range chunk {
-				if _, err := st.ExecContext(ctx, v...); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+}
+
+// buildKeys builds what dropKeys dropped.
+func buildKeys(b *testing.B, d *db.DB, t *table) {
+	ctx := context.Background()
 	if err := d.AddPrimaryKey(ctx, t.name, t.pk, t.key); err != nil {
 		b.Fatal(err)
 	}
@@ -184,5 +177,31 @@ func bareLoad(b *testing.B, d *db.DB, data [][]any) {
 		if _, err := d.Exec(ctx, ix); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// bareInsert loads rows into table's cols in one transaction: SQLite, one
+// prepared INSERT; PostgreSQL, COPY.
+func bareInsert(b *testing.B, d *db.DB, table string, cols []string, rows [][]any) {
+	ctx := context.Background()
+	q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)-1) + ")"
+	err := d.WithBulkTx(ctx, func(tx *db.BulkTx) error {
+		if d.Engine == db.Postgres {
+			return tx.Insert(ctx, table, cols, memRows(rows))
+		}
+		st, err := tx.Prepare(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, v := range rows {
+			if _, err := st.ExecContext(ctx, v...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 }
