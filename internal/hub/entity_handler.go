@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -77,9 +76,7 @@ func (s *Service) HandledEntity(ctx context.Context, creditCode string) (Profile
 	}
 	code := ids.NormalizeCreditCode(creditCode)
 	if err := ids.ValidateCreditCode(code); err != nil {
-		var ce *ids.CreditCodeError
-		errors.As(err, &ce)
-		return Profile{}, errs.Field("credit_code", ce.Key(), nil)
+		return Profile{}, errs.Field("credit_code", ids.CreditCodeKey(err), nil)
 	}
 	pr, err := s.EntityProfile(ctx, code, Purpose{Kind: PurposeSelf})
 	if err != nil {

@@ -276,9 +276,8 @@ func checkHolder(kind, id string, now time.Time) (string, error) {
 		return n.Number, err
 	case HolderEntity:
 		code := ids.NormalizeCreditCode(id)
-		var e *ids.CreditCodeError
-		if errors.As(ids.ValidateCreditCode(code), &e) {
-			return "", errs.Field("holder_id", e.Key(), nil)
+		if err := ids.ValidateCreditCode(code); err != nil {
+			return "", errs.Field("holder_id", ids.CreditCodeKey(err), nil)
 		}
 		return code, nil
 	}

@@ -2,7 +2,6 @@ package identity
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -51,9 +50,7 @@ func (s *Service) RegisterEnterprise(ctx context.Context, f EnterpriseForm) (Acc
 	if code == "" {
 		errCode = errs.Field("credit_code", "error.required", nil)
 	} else if err := ids.ValidateCreditCode(code); err != nil {
-		var ce *ids.CreditCodeError
-		errors.As(err, &ce)
-		errCode = errs.Field("credit_code", ce.Key(), nil)
+		errCode = errs.Field("credit_code", ids.CreditCodeKey(err), nil)
 	}
 	rep, errRep := s.checkIDNumber("legal_rep_id_number", f.LegalRepIDNumber)
 	f.Phone = strings.TrimSpace(f.Phone)

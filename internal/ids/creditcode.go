@@ -9,6 +9,7 @@
 package ids
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -37,6 +38,18 @@ func (e *CreditCodeError) Error() string {
 // can return errs.Field(field, e.Key(), nil).
 func (e *CreditCodeError) Key() string {
 	return "ids.error.credit_code." + strings.ReplaceAll(e.Check, " ", "_")
+}
+
+// CreditCodeKey is the i18n key that tells a person what to fix in a code
+// ValidateCreditCode refused with err: its failed check's key, or
+// "error.invalid" for an error of another kind (which it does not return
+// today), so that no caller takes such an error for a valid code.
+func CreditCodeKey(err error) string {
+	var e *CreditCodeError
+	if errors.As(err, &e) {
+		return e.Key()
+	}
+	return "error.invalid"
 }
 
 // NormalizeCreditCode trims, upper-cases and turns full-width characters

@@ -29,6 +29,22 @@ func TestValidateCreditCode(t *testing.T) {
 	}
 }
 
+func TestCreditCodeKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"91110000600037341":  "ids.error.credit_code.length",
+		"91110000600037341I": "ids.error.credit_code.characters",
+		"91110000600037351L": "ids.error.credit_code.organisation_code",
+		"91110000600037341M": "ids.error.credit_code.check_character",
+	} {
+		if got := CreditCodeKey(ValidateCreditCode(in)); got != want {
+			t.Errorf("%s: key %q, want %q", in, got, want)
+		}
+	}
+	if got := CreditCodeKey(errors.New("another failure")); got != "error.invalid" {
+		t.Errorf("another error: key %q, want error.invalid", got)
+	}
+}
+
 func TestNormalizeCreditCode(t *testing.T) {
 	if got := NormalizeCreditCode(" ９１１１００００６０００３７３４１ｌ "); got != "91110000600037341L" {
 		t.Fatalf("got %q", got)

@@ -94,9 +94,7 @@ func (s *Service) CreateDepartment(ctx context.Context, d Department) (Departmen
 		return Department{}, errs.Field("kind", "error.required", nil)
 	}
 	if err := ids.ValidateCreditCode(d.CreditCode); err != nil {
-		var ce *ids.CreditCodeError
-		errors.As(err, &ce)
-		return Department{}, errs.Field("credit_code", ce.Key(), map[string]any{"check": ce.Check})
+		return Department{}, errs.Field("credit_code", ids.CreditCodeKey(err), nil)
 	}
 	if _, err := s.Jurisdiction(ctx, d.JurisdictionCode); errors.Is(err, db.ErrNotFound) {
 		return Department{}, errs.Field("jurisdiction_code", "org.error.jurisdiction_missing", nil)

@@ -60,7 +60,7 @@ func TestStructure(t *testing.T) {
 		}
 
 		_, err := s.CreateDepartment(ctx, org.Department{JurisdictionCode: "341600000000", Kind: "civil_affairs", Name: "亳州市民政局", CreditCode: "11341600003000011"})
-		if e, ok := errs.As(err); !ok || e.Field != "credit_code" || e.Args["check"] != "length" {
+		if e, ok := errs.As(err); !ok || e.Field != "credit_code" || e.Key != "ids.error.credit_code.length" {
 			t.Fatalf("short credit code: %v", err)
 		}
 		dep, err := s.CreateDepartment(ctx, org.Department{JurisdictionCode: "341600000000", Kind: "civil_affairs", Name: "亳州市民政局", CreditCode: "91110000600037341l"})
