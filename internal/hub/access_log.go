@@ -56,7 +56,7 @@ import (
 // the other vCPU while reads run. With the writer's INSERT skipped and
 // the readers' caches warmed first, a profile's p99 is 332-457 µs; with
 // the log in a file of its own (2a1e477, measured again the same way)
-// 776-857 µs in-process against 1,031-1,109 here, but HTTP verification
+// 624-947 µs in-process against 1,031-1,420 here, but HTTP verification
 // at 1,000 requests/s had p99 5.7-7.0 ms against 4.3 (one run each), so
 // it stays here.
 //
