@@ -58,6 +58,10 @@ func browserCatalog(t *testing.T, engine string) {
 		t.Fatalf("type the search: %v", err)
 	}
 	waitFor(t, ctx, `new URLSearchParams(location.search).get("q") || ""`, "婚育")
+	// The address changes when the results page is committed, before its
+	// body is read: wait for the loaded page, then for the item among the
+	// results (5 s at most).
+	waitFor(t, ctx, fmt.Sprintf(`String(document.readyState === "complete" && document.body.innerText.includes(%q))`, item.Name), "true")
 	wantText(t, ctx, "the results", "婚育", item.Name)
 	shot(t, ctx, "catalog-search-"+engine+".png")
 	clickAndWait(t, ctx, fmt.Sprintf(`a[href="/catalog/items/%d"]`, item.ID))
